@@ -1,0 +1,30 @@
+# Run `make help` for the list. Every target works on a fresh machine: missing parts are installed first.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+up:  ## the whole system on this machine (no Docker), sample article ingested, search page address printed
+	@bash infra/local/up.sh
+
+down:  ## stop exactly what `make up` started
+	@bash infra/local/down.sh
+
+test:  ## the whole test suite against real Redis, Elasticsearch, Celery workers and HTTP
+	@bash infra/local/test.sh
+
+lint:  ## ruff and mypy
+	@bash infra/local/install.sh >/dev/null
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy shared services
+
+template:  ## write the index template kept in infra/elasticsearch/ from the field table
+	$(PY) -m shared.es.index > infra/elasticsearch/articles-template.json
+
+settings-doc:  ## print the settings table the README shows
+	@$(PY) -m shared.settings
+
+.PHONY: help up down test lint template settings-doc

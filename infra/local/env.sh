@@ -1,0 +1,43 @@
+# Shared by the local bootstrap scripts: where things live. Every value can be overridden from the environment.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN_DIR="${RUN_DIR:-$ROOT/.run}"
+CACHE_DIR="${CACHE_DIR:-$ROOT/.cache}"
+VENV="${VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+# One pinned Elasticsearch version: the same in docker-compose.yml and the Python client's pin.
+ES_VERSION="${ES_VERSION:-9.2.0}"
+# Elasticsearch refuses to run as root, so it runs as this unprivileged user, from a folder it can reach
+# (a clone under /root is not traversable by other users).
+ES_USER="${ES_USER:-newsroom-es}"
+ES_BASE="${ES_BASE:-/var/lib/newsroom-search}"
+ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
+ES_HEAP="${ES_HEAP:-1g}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+ES_PORT="${ES_PORT:-9200}"
+INGEST_PORT="${INGEST_PORT:-8081}"
+SEARCH_PORT="${SEARCH_PORT:-8082}"
+FLOWER_PORT="${FLOWER_PORT:-5555}"
+export ELASTICSEARCH_URL="${ELASTICSEARCH_URL:-http://127.0.0.1:$ES_PORT}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
+mkdir -p "$RUN_DIR" "$CACHE_DIR"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# A pid file whose process is gone counts as not running.
+running() {
+  local pidfile="$RUN_DIR/$1.pid"
+  [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+wait_for() {  # wait_for NAME SECONDS COMMAND...
+  local name=$1 limit=$2; shift 2
+  local start=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS - start > limit )); then
+      echo "$name did not become ready within ${limit}s; see $RUN_DIR/$name.log" >&2
+      tail -n 30 "$RUN_DIR/$name.log" >&2 2>/dev/null || true
+      return 1
+    fi
+    sleep 0.5
+  done
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Starts the ingest and search services (gunicorn), the Celery worker and beat, and Flower, unless running.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+export INGEST_PORT SEARCH_PORT FLOWER_PORT
+BIN="$VENV/bin"
+
+start_gunicorn() {  # start_gunicorn NAME PORT MODULE
+  running "$1" && return
+  say "starting the $1 service on 127.0.0.1:$2"
+  "$BIN/gunicorn" --daemon --bind "127.0.0.1:$2" --workers "${GUNICORN_WORKERS:-2}" --timeout 60 \
+    --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "$3"
+}
+
+start_worker() {
+  running worker && return
+  say "starting the Celery worker"
+  "$BIN/celery" -A services.worker.app worker --detach --concurrency "${WORKER_CONCURRENCY:-2}" \
+    --pidfile "$RUN_DIR/worker.pid" --logfile "$RUN_DIR/worker.log" --loglevel INFO -n "worker@%h"
+}
+
+start_beat() {
+  running beat && return
+  say "starting Celery beat"
+  "$BIN/celery" -A services.worker.app beat --detach --pidfile "$RUN_DIR/beat.pid" \
+    --logfile "$RUN_DIR/beat.log" --schedule "$RUN_DIR/celerybeat-schedule"
+}
+
+start_flower() {
+  running flower && return
+  say "starting Flower on 127.0.0.1:$FLOWER_PORT"
+  nohup "$BIN/celery" -A services.worker.app flower --address=127.0.0.1 --port="$FLOWER_PORT" \
+    > "$RUN_DIR/flower.log" 2>&1 &
+  echo $! > "$RUN_DIR/flower.pid"
+}
+
+start_gunicorn ingest "$INGEST_PORT" services.ingest.wsgi:app
+start_gunicorn search "$SEARCH_PORT" services.search.wsgi:app
+start_worker
+start_beat
+start_flower
+wait_for ingest 60 curl -sf "127.0.0.1:$INGEST_PORT/readyz"
+wait_for search 60 curl -sf "127.0.0.1:$SEARCH_PORT/readyz"
+wait_for worker 60 "$BIN/celery" -A services.worker.app inspect ping --timeout 1
+wait_for flower 60 curl -sf "127.0.0.1:$FLOWER_PORT/healthcheck"

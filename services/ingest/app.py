@@ -1,0 +1,30 @@
+"""The ingest service: `create_app()` builds it; gunicorn serves `services.ingest.wsgi:app`."""
+
+from __future__ import annotations
+
+import redis
+from flask import Flask
+
+from services.ingest import openapi, routes
+from services.ingest.queueing import Queue
+from shared.celery_app import make_celery
+from shared.es.client import make_client
+from shared.logs import configure_logging
+from shared.settings import Settings, get_settings
+from shared.status import StatusStore
+from shared.web import health_blueprint, install_error_handlers
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    app = Flask(__name__)
+    app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
+    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+    app.extensions["redis"] = redis_client
+    app.extensions["queue"] = Queue(make_celery(settings), StatusStore(redis_client, settings))
+    install_error_handlers(app)
+    app.register_blueprint(health_blueprint(redis_client, make_client(settings)))
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(openapi.bp)
+    return app

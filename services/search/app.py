@@ -1,0 +1,28 @@
+"""The search service and newsroom page: `create_app()` builds it; gunicorn serves `services.search.wsgi:app`."""
+
+from __future__ import annotations
+
+import redis
+from flask import Flask
+
+from services.search import openapi, page, routes
+from shared.es.client import make_client
+from shared.logs import configure_logging
+from shared.settings import Settings, get_settings
+from shared.web import health_blueprint, install_error_handlers
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    app = Flask(__name__, static_folder="static", static_url_path="/static")
+    app.config.update(SETTINGS=settings)
+    es_client = make_client(settings)
+    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+    app.extensions.update(es=es_client, redis=redis_client)
+    install_error_handlers(app)
+    app.register_blueprint(health_blueprint(redis_client, es_client))
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(openapi.bp)
+    app.register_blueprint(page.bp)
+    return app

@@ -1,0 +1,5 @@
+"""Entry point: `celery -A services.worker.celery worker`."""
+
+from services.worker.tasks import app
+
+__all__ = ["app"]

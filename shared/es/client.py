@@ -1,0 +1,26 @@
+"""The one place an Elasticsearch client is made."""
+
+from __future__ import annotations
+
+from elasticsearch import Elasticsearch
+
+from shared.settings import Settings, get_settings
+
+
+def make_client(settings: Settings | None = None) -> Elasticsearch:
+    settings = settings or get_settings()
+    return Elasticsearch(
+        settings.elasticsearch_url,
+        request_timeout=settings.elasticsearch_timeout_s,
+        retry_on_timeout=True,
+        max_retries=2,
+    )
+
+
+def is_reachable(client: Elasticsearch) -> bool:
+    # The minimal distribution answers no `GET /`, so ask the cluster health instead.
+    try:
+        client.cluster.health(timeout="1s")
+    except Exception:  # noqa: BLE001 - any failure means "not reachable" to a readiness probe
+        return False
+    return True

@@ -1,0 +1,75 @@
+"""One table of the indexed fields: the mapping, full-text fields and facets all come from it.
+
+The Elasticsearch distribution we run (the official integ-test zip from Maven Central)
+carries no analysis-common module, so it has no language analyzers; text fields use the
+core `standard` analyzer, and language-aware matching is done on fields the workers fill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    mapping: dict[str, Any]
+    boost: float = 0.0  # > 0: searched by full-text queries with this weight
+    facet: str | None = None  # keyword path aggregated for the facet of this name
+
+
+TEXT_WITH_KEYWORD: dict[str, Any] = {
+    "type": "text",
+    "analyzer": "standard",
+    "fields": {"keyword": {"type": "keyword", "ignore_above": 512}},
+}
+KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": 512}
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", KEYWORD),
+    Field("url", {"type": "keyword", "ignore_above": 4096}),
+    Field("source", TEXT_WITH_KEYWORD, facet="source.keyword"),
+    Field("title", TEXT_WITH_KEYWORD, boost=3.0),
+    Field("subtitle", {"type": "text", "analyzer": "standard"}, boost=2.0),
+    Field("body", {"type": "text", "analyzer": "standard"}, boost=1.0),
+    Field("language", KEYWORD, facet="language"),
+    Field("published_at", {"type": "date", "format": "strict_date_optional_time"}),
+    Field(
+        "location",
+        {
+            "properties": {
+                "city": TEXT_WITH_KEYWORD,
+                "region": KEYWORD,
+                "country": TEXT_WITH_KEYWORD,
+                "country_code": KEYWORD,
+                "geo": {"type": "geo_point"},
+                "timezone": KEYWORD,
+            }
+        },
+    ),
+    Field("places_mentioned", KEYWORD),
+    Field("authors", TEXT_WITH_KEYWORD),
+    Field("tags", KEYWORD),
+    Field("ingested_at", {"type": "date"}),
+    Field("indexed_at", {"type": "date"}),
+    Field("content_hash", KEYWORD),
+    Field("duplicate_of", KEYWORD),
+    Field("notes", {"type": "keyword", "index": False}),
+)
+
+FACETS: dict[str, str] = {
+    "location": "location.city.keyword",
+    "country": "location.country_code",
+    "source": "source.keyword",
+    "language": "language",
+}
+
+
+def mappings() -> dict[str, Any]:
+    return {"dynamic": "strict", "properties": {f.name: f.mapping for f in FIELDS}}
+
+
+def full_text_fields() -> list[str]:
+    """`name^boost` for every full-text field, as query_string-like queries take them."""
+    return [f"{f.name}^{f.boost:g}" for f in FIELDS if f.boost > 0]

@@ -1,0 +1,68 @@
+"""Index template, versioned index and the alias readers and writers use.
+
+A mapping change is rolled out by creating `<alias>-v<N+1>` from the template,
+reindexing into it, and moving the alias in one atomic call (`swap_alias`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from shared.es import fields
+from shared.settings import Settings, get_settings
+
+INDEX_VERSION = 1
+
+
+def index_settings() -> dict[str, Any]:
+    return {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+
+
+def template_body(alias: str) -> dict[str, Any]:
+    return {
+        "index_patterns": [f"{alias}-v*"],
+        "priority": 200,
+        "template": {"settings": index_settings(), "mappings": fields.mappings()},
+        "_meta": {"description": "News articles; generated from shared/es/fields.py"},
+    }
+
+
+def versioned_name(alias: str, version: int = INDEX_VERSION) -> str:
+    return f"{alias}-v{version}"
+
+
+def ensure_index(client: Elasticsearch, settings: Settings | None = None) -> str:
+    """Create the template, the first versioned index and the alias if missing; return the alias."""
+    alias = (settings or get_settings()).index_alias
+    client.indices.put_index_template(name=alias, **template_body(alias))
+    if not client.indices.exists_alias(name=alias):
+        index = versioned_name(alias)
+        if not client.indices.exists(index=index):
+            client.indices.create(index=index, aliases={alias: {"is_write_index": True}})
+        else:
+            client.indices.put_alias(index=index, name=alias, is_write_index=True)
+    return alias
+
+
+def swap_alias(client: Elasticsearch, alias: str, new_index: str) -> None:
+    """Point the alias at `new_index` alone, atomically."""
+    current = list(client.indices.get_alias(name=alias)) if client.indices.exists_alias(name=alias) else []
+    actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": alias}} for old in current]
+    actions.append({"add": {"index": new_index, "alias": alias, "is_write_index": True}})
+    client.indices.update_aliases(actions=actions)
+
+
+def drop_namespace(client: Elasticsearch, alias: str) -> None:
+    """Remove the indices and template of one namespace (tests use this)."""
+    client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True, allow_no_indices=True)
+    client.options(ignore_status=404).indices.delete_index_template(name=alias)
+
+
+if __name__ == "__main__":
+    # `python -m shared.es.index` prints the template that infra/elasticsearch/ keeps.
+    json.dump(template_body("news-articles"), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")

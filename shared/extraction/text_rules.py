@@ -1,0 +1,57 @@
+"""Rules on the text fields: markup out, Unicode NFC, whitespace folded, paragraphs kept."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import lxml.html
+
+from shared.extraction.draft import Draft
+from shared.extraction.rules import Rule
+
+_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+_BLANKS = re.compile(r"[ \t\u00a0]+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_TAG.search(text))
+
+
+def html_to_text(fragment: str) -> str:
+    """Paragraph and line breaks survive; every tag, script and style goes."""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    for block in root.xpath("//p|//div|//br|//li|//h1|//h2|//h3|//h4|//h5|//h6|//blockquote|//tr"):
+        block.tail = "\n\n" + (block.tail or "")
+    return str(root.text_content())
+
+
+def clean_line_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    folded = _BLANKS.sub(" ", unicodedata.normalize("NFC", html.unescape(_TAG.sub(" ", text)))).strip()
+    return folded or None
+
+
+def clean_body(text: str) -> str:
+    if looks_like_html(text):
+        text = html_to_text(text)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = (_BLANKS.sub(" ", p.replace("\n", " ")).strip() for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _clean_fields(draft: Draft) -> None:
+    draft.body = clean_body(draft.body)
+    draft.title = clean_line_text(draft.title)
+    draft.subtitle = clean_line_text(draft.subtitle)
+    draft.source = clean_line_text(draft.source)
+    draft.authors = [a for a in (clean_line_text(x) for x in draft.authors) if a]
+    draft.tags = [t for t in (clean_line_text(x) for x in draft.tags) if t]
+
+
+RULES = [Rule("clean-text", _clean_fields)]

@@ -1,0 +1,36 @@
+"""Where each article stands (`queued` → `processing` → `indexed` | `duplicate` | `failed`), kept in Redis."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from shared.settings import Settings, get_settings
+
+STATUSES = ("queued", "processing", "indexed", "duplicate", "failed")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class StatusStore:
+    def __init__(self, client: redis.Redis, settings: Settings | None = None) -> None:
+        self.redis = client
+        self.settings = settings or get_settings()
+
+    def _key(self, article_id: str) -> str:
+        return self.settings.redis_key("status", article_id)
+
+    def set(self, article_id: str, status: str, error: str | None = None, duplicate_of: str | None = None) -> None:
+        record = {"id": article_id, "status": status, "error": error, "updated_at": now_iso()}
+        if duplicate_of:
+            record["duplicate_of"] = duplicate_of
+        self.redis.set(self._key(article_id), json.dumps(record), ex=self.settings.status_ttl_s)
+
+    def get(self, article_id: str) -> dict[str, Any] | None:
+        raw = self.redis.get(self._key(article_id))
+        return json.loads(raw) if raw else None
