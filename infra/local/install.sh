@@ -10,6 +10,7 @@ install_debian_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v unzip >/dev/null || missing+=(unzip)
   command -v mvn >/dev/null || missing+=(maven)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     apt-get update -qq

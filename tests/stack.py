@@ -1,0 +1,138 @@
+"""A live stack for the integration tests: real gunicorn services and a real Celery worker,
+under a namespace of their own, on the real Redis and Elasticsearch that `make test` brings up."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import redis
+import requests
+from elasticsearch import Elasticsearch
+
+from shared.es.client import make_client
+from shared.es.index import drop_namespace, ensure_index
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+OUTPUT = ROOT / "test-output"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+        except (requests.RequestException, OSError):
+            result = None
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class Stack:
+    namespace: str
+    env: dict[str, str]
+    settings: Settings
+    es: Elasticsearch
+    redis: redis.Redis
+    logs: Path
+    ingest_url: str = ""
+    search_url: str = ""
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - the process keeps it open
+        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = proc
+        return proc
+
+    def start_gunicorn(self, name: str, port: int, module: str) -> str:
+        self.start(name, [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", module])
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what=f"{name} /readyz")
+        return url
+
+    def start_worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen[bytes]:
+        argv = [str(BIN / "celery"), "-A", "services.worker.app", "worker", "--concurrency", str(concurrency)]
+        argv += ["--loglevel", "INFO", "-n", f"{name}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
+        return self.start(name, argv)
+
+    def stop(self, name: str, timeout: float = 30) -> None:
+        proc = self.processes.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return requests.post(f"{self.ingest_url}{path}", timeout=30, **kwargs)
+
+    def status(self, article_id: str) -> dict[str, Any]:
+        answer: dict[str, Any] = requests.get(f"{self.ingest_url}/v1/articles/{article_id}", timeout=10).json()
+        return answer
+
+    def wait_status(self, article_id: str, statuses: tuple[str, ...] = ("indexed",), timeout: float = 60) -> dict[str, Any]:
+        done: dict[str, Any] = wait_until(
+            lambda: (s := self.status(article_id)).get("status") in (*statuses, "failed") and s, timeout, what=f"{article_id}"
+        )
+        return done
+
+    def search(self, query: str = "", **params: Any) -> requests.Response:
+        url = f"{self.search_url}/v1/search" + (f"?{query}" if query else "")
+        return requests.get(url, params=params, timeout=30)
+
+    def refresh(self) -> None:
+        self.es.indices.refresh(index=self.settings.index_alias)
+
+
+@contextmanager
+def live_stack() -> Iterator[Stack]:
+    namespace = f"test-{uuid.uuid4().hex[:8]}"
+    logs = OUTPUT / namespace
+    logs.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO"}
+    settings = Settings(namespace=namespace)
+    es = make_client(settings)
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        client.ping()
+        es.cluster.health(wait_for_status="yellow", timeout="30s")
+    except Exception as exc:
+        raise RuntimeError("Redis and Elasticsearch must run: `make test` starts them (infra/local/engines.sh)") from exc
+    ensure_index(es, settings)
+    stack = Stack(namespace, env, settings, es, client, logs)
+    try:
+        stack.ingest_url = stack.start_gunicorn("ingest", free_port(), "services.ingest.wsgi:app")
+        stack.search_url = stack.start_gunicorn("search", free_port(), "services.search.wsgi:app")
+        stack.start_worker()
+        yield stack
+    finally:
+        for name in list(stack.processes):
+            stack.stop(name)
+        drop_namespace(es, settings.index_alias)
+        for key in client.scan_iter(f"{namespace}:*", count=1000):
+            client.delete(key)
