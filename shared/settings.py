@@ -22,9 +22,7 @@ class Settings(BaseSettings):
         "news",
         description="Prefix of every index, alias, queue and Redis key; tests use their own so they never touch a user's data.",
     )
-    ingest_host: str = Field("127.0.0.1", description="Address the ingest service binds to.")
     ingest_port: int = Field(8081, description="Port of the ingest service.")
-    search_host: str = Field("127.0.0.1", description="Address the search service binds to.")
     search_port: int = Field(8082, description="Port of the search service and newsroom page.")
     flower_port: int = Field(5555, description="Port of the Flower queue dashboard.")
     worker_concurrency: int = Field(2, description="Celery worker processes.")
