@@ -16,15 +16,38 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
-        # A task is acknowledged only once it has finished, and put back if its worker dies,
-        # so an accepted article survives any worker crash (redelivered after the visibility timeout).
+        # Reliability (issue 6; README "Guarantees"). A task is acknowledged only once it has finished
+        # (indexed, or dead-lettered with its reason). A child killed mid-task rejects its message back
+        # onto the queue at once; a whole worker killed leaves its unacknowledged messages in Redis,
+        # which redelivers them after the visibility timeout.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # One message reserved per process: a killed worker strands at most `concurrency` messages
+        # (plus retries waiting for their countdown) until the visibility timeout, and a slow
+        # article never holds others hostage behind it.
         worker_prefetch_multiplier=1,
+        # A hang is bounded: the soft limit raises inside the task (retried, bounded), the hard limit
+        # kills the child; the task's on_failure dead-letters it, then the message is acknowledged.
+        task_soft_time_limit=settings.task_soft_time_limit_s,
+        task_time_limit=settings.task_time_limit_s,
+        # Redis gone mid-task: cancel and let the message be redelivered rather than finish unacknowledgeable.
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        # The ingest service answers 202 only after Redis took the message: publishing retries briefly,
+        # then fails so the service can answer 503 with Retry-After instead of hanging.
+        task_publish_retry=True,
+        task_publish_retry_policy={
+            "max_retries": 3,
+            "interval_start": 0,
+            "interval_step": settings.publish_timeout_s / 6,
+            "interval_max": settings.publish_timeout_s / 3,
+        },
+        broker_connection_timeout=settings.publish_timeout_s,
         task_default_queue=settings.queue_name,
         task_routes={"news.*": {"queue": settings.queue_name}},
         broker_transport_options={
             "visibility_timeout": settings.visibility_timeout_s,
+            "socket_timeout": 10,
+            "socket_connect_timeout": settings.publish_timeout_s,
             # Every key the broker writes carries the namespace, so test runs never meet a user's queue.
             "global_keyprefix": f"{settings.namespace}:",
         },

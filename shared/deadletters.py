@@ -8,11 +8,16 @@ from typing import Any
 
 import redis
 
+from shared.reliability import version_of
 from shared.settings import Settings, get_settings
 from shared.status import now_iso
 
+PUBLIC_FIELDS = ("id", "reason", "attempts", "failed_at")
+
 
 class DeadLetters:
+    """One Redis hash (id → record) and one sorted set (id by failure time); one record per article id."""
+
     def __init__(self, client: redis.Redis, settings: Settings | None = None) -> None:
         self.redis = client
         self.settings = settings or get_settings()
@@ -29,20 +34,39 @@ class DeadLetters:
     def total(self) -> int:
         return int(self.redis.zcard(self.order_key))
 
+    def ids(self) -> list[str]:
+        return [i.decode() if isinstance(i, bytes) else str(i) for i in self.redis.zrange(self.order_key, 0, -1)]
+
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest `limit` records, newest first, without their payloads."""
         ids: list[bytes] = list(self.redis.zrevrange(self.order_key, 0, max(limit, 1) - 1))  # type: ignore[arg-type]
         raw = self.redis.hmget(self.items_key, ids) if ids else []
         records = [json.loads(r) for r in raw if r]
-        return [{k: r[k] for k in ("id", "reason", "attempts", "failed_at")} for r in records]
+        return [{k: r[k] for k in PUBLIC_FIELDS} for r in records]
 
-    def pop(self, article_id: str) -> dict[str, Any] | None:
-        """Take one record out (for replay); None when it is not there."""
+    def get(self, article_id: str) -> dict[str, Any] | None:
         raw = self.redis.hget(self.items_key, article_id)
-        if raw is None:
-            return None
+        record: dict[str, Any] | None = json.loads(raw) if raw else None
+        return record
+
+    def remove(self, article_id: str) -> None:
         pipe = self.redis.pipeline(transaction=True)
         pipe.hdel(self.items_key, article_id)
         pipe.zrem(self.order_key, article_id)
         pipe.execute()
-        record: dict[str, Any] = json.loads(raw)
+
+    def pop(self, article_id: str) -> dict[str, Any] | None:
+        """Take one record out; None when it is not there."""
+        record = self.get(article_id)
+        if record is not None:
+            self.remove(article_id)
         return record
+
+
+def replay_payload(record: dict[str, Any]) -> dict[str, Any]:
+    """The payload to queue again: it keeps its original version (accept time), so a replay of an old copy
+    can never overwrite a newer copy of the same article that was indexed since."""
+    payload = dict(record["payload"])
+    payload["version_ms"] = version_of(payload)
+    payload["replayed"] = True
+    return payload

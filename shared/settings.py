@@ -27,8 +27,22 @@ class Settings(BaseSettings):
     flower_port: int = Field(5555, description="Port of the Flower queue dashboard.")
     worker_concurrency: int = Field(2, description="Celery worker processes.")
     visibility_timeout_s: int = Field(
-        300, description="Seconds before Redis redelivers a task whose worker died without acknowledging it."
+        300,
+        description="Seconds before Redis redelivers a task whose worker died without acknowledging it; "
+        "keep it above TASK_TIME_LIMIT_S + RETRY_BACKOFF_MAX_S.",
     )
+    # Reliability (issue 6): time limits, retries with backoff, poison bounds.
+    task_soft_time_limit_s: float = Field(30.0, description="Normalization past this raises in the task (then retried, bounded).")
+    task_time_limit_s: float = Field(60.0, description="Hard limit: the worker child is killed and the article dead-lettered.")
+    task_max_retries: int = Field(
+        8, description="Retries on Elasticsearch 429/5xx/connection or Redis errors before dead-lettering."
+    )
+    retry_backoff_base_s: float = Field(1.0, description="First retry delay; doubled each retry, with jitter.")
+    retry_backoff_max_s: float = Field(60.0, description="Longest retry delay.")
+    max_worker_losses: int = Field(
+        3, description="Deliveries of one article that killed or hung its worker before it is dead-lettered as poison."
+    )
+    publish_timeout_s: float = Field(3.0, description="How long the ingest service tries to queue before answering 503.")
     status_ttl_s: int = Field(7 * 24 * 3600, description="How long an article's processing status stays readable.")
     max_body_bytes: int = Field(5 * 1024 * 1024, description="Largest request body the ingest service accepts (413 beyond).")
     max_batch_items: int = Field(1000, description="Most articles in one batch request.")

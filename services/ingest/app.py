@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from flask import Flask
 
-from services.ingest import openapi, routes
+from services.ingest import dead_letters, openapi, routes
 from services.ingest.queueing import Queue
 from shared.celery_app import make_celery
 from shared.es.client import make_client
@@ -26,5 +26,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     install_error_handlers(app)
     app.register_blueprint(health_blueprint(redis_client, make_client(settings)))
     app.register_blueprint(routes.bp)
+    app.register_blueprint(dead_letters.bp)
     app.register_blueprint(openapi.bp)
     return app

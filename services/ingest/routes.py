@@ -9,7 +9,6 @@ from pydantic import ValidationError
 
 from services.ingest.queueing import Queue
 from shared.article import ArticleIn
-from shared.deadletters import DeadLetters
 from shared.ids import article_id
 from shared.status import StatusStore
 from shared.web import ApiError
@@ -105,20 +104,3 @@ def get_status(article_id: str) -> Any:
     if status is None:
         raise ApiError(404, "not_found", f"no article {article_id} is known", "id")
     return status
-
-
-@bp.get("/v1/dead-letters")
-def dead_letters() -> Any:
-    limit = request.args.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-        raise ApiError(400, "invalid_parameter", "limit is a whole number from 1 to 1000", "limit")
-    store = DeadLetters(current_app.extensions["redis"])
-    return {"total": store.total(), "items": store.list(int(limit))}
-
-
-@bp.post("/v1/dead-letters/<article_id>/replay")
-def replay(article_id: str) -> Any:
-    record = DeadLetters(current_app.extensions["redis"]).pop(article_id)
-    if record is None:
-        raise ApiError(404, "not_found", f"no dead letter {article_id}", "id")
-    return _queue().submit(record["payload"]), 202

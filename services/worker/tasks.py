@@ -1,21 +1,29 @@
-"""The worker's one task: normalize an accepted article and index it."""
+"""The worker's one task: normalize an accepted article and index it, never losing it, never storing it twice.
+
+Every delivery ends in exactly one of: indexed (or superseded by a newer copy), a retry with backoff
+(Elasticsearch 429/5xx/unreachable), the dead-letter list with its reason, or a requeue (Redis
+unreachable: the message stays unacknowledged and comes back). See README "Guarantees".
+"""
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 import redis
 from celery import Celery, Task
+from celery.exceptions import Ignore, Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 from elasticsearch import Elasticsearch
 
+from shared.article import NormalizedArticle
 from shared.celery_app import PROCESS_TASK, make_celery
 from shared.deadletters import DeadLetters
 from shared.es.client import make_client
 from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index
 from shared.extraction.pipeline import normalize
+from shared.reliability import backoff_s, is_transient_error, version_of
 from shared.settings import get_settings
 from shared.status import StatusStore
 
@@ -32,28 +40,113 @@ def es() -> Elasticsearch:
 
 @lru_cache(maxsize=1)
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(get_settings().redis_url)
+    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=10, socket_connect_timeout=3)
+
+
+def deliveries_key(task_id: str) -> str:
+    return get_settings().redis_key("deliveries", task_id)
+
+
+def count_delivery(task_id: str) -> int:
+    """How many times this task (the same id across its retries and redeliveries) has started."""
+    pipe = redis_client().pipeline(transaction=True)
+    pipe.incr(deliveries_key(task_id))
+    pipe.expire(deliveries_key(task_id), 7 * 24 * 3600)
+    return int(pipe.execute()[0])
 
 
 def fail(payload: dict[str, Any], reason: str, attempts: int) -> None:
-    """The article cannot be processed: dead-letter it with the reason, never raise."""
-    log.error("article %s dead-lettered: %s", payload.get("id"), reason)
+    """The article cannot be processed: dead-letter it with the reason and the attempts."""
+    log.error("article %s dead-lettered after %d attempt(s): %s", payload.get("id"), attempts, reason)
     DeadLetters(redis_client()).add(payload, reason, attempts)
     StatusStore(redis_client()).set(payload["id"], "failed", error=reason)
 
 
-@app.task(name=PROCESS_TASK, bind=True, acks_late=True, max_retries=5)
-def process_article(self: Task, payload: dict[str, Any]) -> None:
-    statuses = StatusStore(redis_client())
-    statuses.set(payload["id"], "processing")
+class ArticleTask(Task):
+    """Dead-letters what the task body could not: a hard time limit (its child was killed) or a bug."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        payload = args[0] if args else {}
+        if not isinstance(payload, dict) or "id" not in payload:
+            log.error("task %s failed without a usable payload: %r", task_id, exc)
+            return
+        attempts = int(redis_client().get(deliveries_key(task_id)) or 1)
+        if isinstance(exc, TimeLimitExceeded):
+            reason = f"poison: normalization exceeded the hard time limit ({get_settings().task_time_limit_s:g}s)"
+        else:
+            reason = f"unexpected: {type(exc).__name__}: {exc}"[:1000]
+        fail(payload, reason, attempts)
+
+
+def requeue_on_redis_error(exc: redis.RedisError) -> NoReturn:
+    """Redis unreachable: the message goes back (or, if Redis cannot even take that, stays unacknowledged
+    and is redelivered after the visibility timeout). Indexing is idempotent, so running again is safe."""
+    log.warning("Redis error, requeueing: %s", exc)
+    raise Reject(exc, requeue=True) from exc
+
+
+def retry_later(task: Task, payload: dict[str, Any], reason: str, hangs: int = 0) -> NoReturn:
+    settings = get_settings()
+    retries = task.request.retries
+    if retries >= settings.task_max_retries:
+        fail(payload, f"{reason} (gave up after {retries + 1} attempts)", retries + 1)
+        raise Ignore()  # dead-lettered: acknowledge the message
+    countdown = backoff_s(retries, settings.retry_backoff_base_s, settings.retry_backoff_max_s)
+    log.warning("article %s: %s; retry %d in %.1fs", payload.get("id"), reason, retries + 1, countdown)
     try:
-        article = normalize(payload)
-    except Exception as exc:  # noqa: BLE001 - a poison article must not kill the worker
-        fail(payload, f"normalize: {type(exc).__name__}: {exc}", self.request.retries + 1)
+        raise task.retry(args=[payload], kwargs={"hangs": hangs}, countdown=countdown, max_retries=None)
+    except Reject as exc:  # the retry could not be published (Redis down): keep the message instead
+        raise Reject(exc, requeue=True) from exc
+
+
+@app.task(name=PROCESS_TASK, bind=True, base=ArticleTask, acks_late=True, max_retries=None)
+def process_article(self: Task, payload: dict[str, Any], hangs: int = 0) -> None:
+    settings = get_settings()
+    statuses = StatusStore(redis_client())
+    try:
+        deliveries = count_delivery(self.request.id)
+        # Starts that ended neither in success nor in a retry: the child was killed or hung mid-task.
+        losses = deliveries - 1 - self.request.retries + hangs
+        if losses >= settings.max_worker_losses:
+            fail(payload, f"poison: its processing killed or hung the worker {losses} times", deliveries)
+            return
+        statuses.set(payload["id"], "processing")
+        article = normalize_or_fail(self, payload, hangs, deliveries)
+        if article is None:
+            return
+        index(self, payload, article)
+    except redis.RedisError as exc:
+        requeue_on_redis_error(exc)
+
+
+def normalize_or_fail(task: Task, payload: dict[str, Any], hangs: int, attempts: int) -> NormalizedArticle | None:
+    try:
+        return normalize(payload)
+    except SoftTimeLimitExceeded:
+        # A hang may be a slow moment of the machine: try again, at most MAX_WORKER_LOSSES times in all.
+        if hangs + 1 >= get_settings().max_worker_losses:
+            fail(payload, f"poison: normalization exceeded the soft time limit {hangs + 1} times", attempts)
+            return None
+        retry_later(task, payload, "normalize: soft time limit exceeded", hangs=hangs + 1)
+    except Exception as exc:  # noqa: BLE001 - the same input fails the same way: dead-letter it at once
+        fail(payload, f"normalize: {type(exc).__name__}: {exc}"[:1000], attempts)
+        return None
+
+
+def index(task: Task, payload: dict[str, Any], article: NormalizedArticle) -> None:
+    settings = get_settings()
+    try:
+        outcome = bulk_index(es(), settings.index_alias, [article], versions={article.id: version_of(payload)})
+    except Exception as exc:
+        if not is_transient_error(exc):
+            raise
+        retry_later(task, payload, f"index: {type(exc).__name__}: {exc}"[:500])
+    if outcome.retryable:
+        retry_later(task, payload, f"index: {outcome.retryable[article.id]}")
+    if outcome.rejected:
+        fail(payload, f"index: {outcome.rejected[article.id]}", task.request.retries + 1)
         return
-    errors = bulk_index(es(), get_settings().index_alias, [article])
-    if errors:
-        fail(payload, f"index: {errors[article.id]}", self.request.retries + 1)
-        return
-    statuses.set(article.id, "indexed")
+    if outcome.superseded:
+        log.info("article %s: a newer copy is already indexed; this older one is dropped", article.id)
+    StatusStore(redis_client()).set(article.id, "indexed")
     log.info("article %s indexed", article.id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
@@ -22,12 +23,42 @@ def to_document(article: NormalizedArticle) -> dict[str, Any]:
     return doc
 
 
-def bulk_index(client: Elasticsearch, alias: str, articles: Iterable[NormalizedArticle]) -> dict[str, str]:
-    """Index every article under its id; returns {id: error} for those Elasticsearch refused."""
-    actions = ({"_op_type": "index", "_index": alias, "_id": a.id, "_source": to_document(a)} for a in articles)
-    errors: dict[str, str] = {}
-    for ok, item in helpers.streaming_bulk(client, actions, raise_on_error=False, raise_on_exception=True):
-        if not ok:
-            info = item.get("index", {})
-            errors[str(info.get("_id"))] = str(info.get("error"))[:500]
-    return errors
+@dataclass
+class BulkOutcome:
+    """What Elasticsearch did with each article of one bulk request."""
+
+    stored: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)  # a newer (or equal) version is already stored
+    retryable: dict[str, str] = field(default_factory=dict)  # 429 / 5xx: try again later
+    rejected: dict[str, str] = field(default_factory=dict)  # the document itself was refused: dead-letter
+
+
+def bulk_index(
+    client: Elasticsearch, alias: str, articles: Iterable[NormalizedArticle], versions: Mapping[str, int] | None = None
+) -> BulkOutcome:
+    """Index every article under its deterministic id; replaying the same bulk can never make a second copy.
+
+    With `versions` (id → accept time in ms) each write uses `version_type=external_gte`: the same version
+    rewrites the same document (a redelivered task is harmless) and an older version is refused with a
+    409 (it is `superseded`: a newer copy of the article was accepted after it). Connection errors raise.
+    """
+    versions = versions or {}
+    actions = []
+    for a in articles:
+        action: dict[str, Any] = {"_op_type": "index", "_index": alias, "_id": a.id, "_source": to_document(a)}
+        if a.id in versions:
+            action.update(version=versions[a.id], version_type="external_gte")
+        actions.append(action)
+    outcome = BulkOutcome()
+    for ok, item in helpers.streaming_bulk(client, actions, raise_on_error=False, raise_on_exception=True, max_retries=0):
+        info = item.get("index", {})
+        doc_id, status, error = str(info.get("_id")), int(info.get("status") or 0), str(info.get("error"))[:500]
+        if ok:
+            outcome.stored.append(doc_id)
+        elif status == 409:
+            outcome.superseded.append(doc_id)
+        elif status == 429 or status >= 500:
+            outcome.retryable[doc_id] = f"{status} {error}"
+        else:
+            outcome.rejected[doc_id] = f"{status} {error}"
+    return outcome

@@ -1,0 +1,35 @@
+"""Dead-letter endpoints: what could not be processed and why, and sending it through again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, request
+
+from services.ingest.queueing import Queue
+from shared.deadletters import DeadLetters, replay_payload
+from shared.web import ApiError
+
+bp = Blueprint("dead_letters", __name__)
+
+
+@bp.get("/v1/dead-letters")
+def dead_letters() -> Any:
+    limit = request.args.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+        raise ApiError(400, "invalid_parameter", "limit is a whole number from 1 to 1000", "limit")
+    store = DeadLetters(current_app.extensions["redis"])
+    return {"total": store.total(), "items": store.list(int(limit))}
+
+
+@bp.post("/v1/dead-letters/<article_id>/replay")
+def replay(article_id: str) -> Any:
+    """Queue it again under its original version; the record leaves the list only once the queue took it."""
+    store = DeadLetters(current_app.extensions["redis"])
+    record = store.get(article_id)
+    if record is None:
+        raise ApiError(404, "not_found", f"no dead letter {article_id}", "id")
+    queue: Queue = current_app.extensions["queue"]
+    answer = queue.submit(replay_payload(record))
+    store.remove(article_id)
+    return answer, 202
