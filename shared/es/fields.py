@@ -25,6 +25,9 @@ TEXT_WITH_KEYWORD: dict[str, Any] = {
     "fields": {"keyword": {"type": "keyword", "ignore_above": 512}},
 }
 KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": 512}
+# Stems written by shared/analysis (lower-cased, space-separated): the core `whitespace` analyzer is all they need.
+STEMMED: dict[str, Any] = {"type": "text", "analyzer": "whitespace"}
+COMPLETION: dict[str, Any] = {"type": "completion", "analyzer": "simple", "max_input_length": 100}
 
 FIELDS: tuple[Field, ...] = (
     Field("id", KEYWORD),
@@ -56,6 +59,12 @@ FIELDS: tuple[Field, ...] = (
     Field("content_hash", KEYWORD),
     Field("duplicate_of", KEYWORD),
     Field("notes", {"type": "keyword", "index": False}),
+    # Search issue: language-aware stems (filled by to_document) and completions for /v1/suggest.
+    Field("title_stem", STEMMED),
+    Field("subtitle_stem", STEMMED),
+    Field("body_stem", STEMMED),
+    Field("title_suggest", COMPLETION),
+    Field("place_suggest", COMPLETION),
 )
 
 FACETS: dict[str, str] = {
@@ -73,3 +82,8 @@ def mappings() -> dict[str, Any]:
 def full_text_fields() -> list[str]:
     """`name^boost` for every full-text field, as query_string-like queries take them."""
     return [f"{f.name}^{f.boost:g}" for f in FIELDS if f.boost > 0]
+
+
+def stemmed_fields() -> list[str]:
+    """`name_stem^boost` for every full-text field: its stems, searched with the stemmed query."""
+    return [f"{f.name}_stem^{f.boost:g}" for f in FIELDS if f.boost > 0]

@@ -8,6 +8,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from shared.analysis.document import search_fields
 from shared.article import NormalizedArticle
 from shared.status import now_iso
 
@@ -20,6 +21,7 @@ def to_document(article: NormalizedArticle) -> dict[str, Any]:
         if article.location.lat is not None and article.location.lon is not None:
             loc["geo"] = {"lat": article.location.lat, "lon": article.location.lon}
         doc["location"] = loc
+    doc.update(search_fields(doc))  # stems in the article's language, completion inputs
     return doc
 
 
