@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
+from shared.feeds import FEEDS_TICK_TASK
 from shared.settings import Settings, get_settings
 
 PROCESS_TASK = "news.process_article"
@@ -46,6 +47,10 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_routes={"news.*": {"queue": settings.queue_name}},
         broker_transport_options={
             "visibility_timeout": settings.visibility_timeout_s,
+            # Look for messages stranded by a dead worker every 10 s (kombu's default scans only every
+            # 10th sweep, ~100 s), so recovery takes about the visibility timeout plus 10 s.
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
             "socket_timeout": 10,
             "socket_connect_timeout": settings.publish_timeout_s,
             # Every key the broker writes carries the namespace, so test runs never meet a user's queue.
@@ -55,5 +60,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
         worker_send_task_events=True,
         task_send_sent_event=True,
         worker_hijack_root_logger=False,
+        # Feeds (issue 5): beat looks for due feeds every FEED_TICK_S; each feed has its own interval.
+        beat_schedule={"poll-due-feeds": {"task": FEEDS_TICK_TASK, "schedule": settings.feed_tick_s}},
     )
     return app

@@ -46,6 +46,26 @@ class Settings(BaseSettings):
     status_ttl_s: int = Field(7 * 24 * 3600, description="How long an article's processing status stays readable.")
     max_body_bytes: int = Field(5 * 1024 * 1024, description="Largest request body the ingest service accepts (413 beyond).")
     max_batch_items: int = Field(1000, description="Most articles in one batch request.")
+    # Ingest limits and backpressure (issue 5).
+    max_json_depth: int = Field(32, description="Deepest nesting of objects and arrays a JSON body may have (400 beyond).")
+    max_text_chars: int = Field(1_000_000, description="Longest `body` of an article, in characters (400 beyond).")
+    max_short_chars: int = Field(2_000, description="Longest `url`, `title`, author or tag, in characters (400 beyond).")
+    queue_max_depth: int = Field(
+        10_000, description="Articles waiting in the queue beyond which the ingest service answers 429 with Retry-After."
+    )
+    retry_after_s: int = Field(5, description="Seconds the ingest service asks clients to wait in Retry-After (429 and 503).")
+    # RSS/Atom feeds (issue 5).
+    feed_tick_s: float = Field(10.0, description="How often Celery beat looks for feeds due to be polled.")
+    feed_default_interval_s: int = Field(300, description="Poll interval of a feed subscribed without `interval_s`.")
+    feed_min_interval_s: int = Field(1, description="Shortest poll interval a subscription may ask for.")
+    feed_timeout_s: float = Field(10.0, description="Connect and read timeout of one feed or linked-page fetch.")
+    feed_max_bytes: int = Field(5 * 1024 * 1024, description="Largest feed or linked page fetched; larger ones fail the poll.")
+    feed_backoff_max_s: int = Field(6 * 3600, description="Longest wait before retrying a feed that keeps failing.")
+    feed_failing_after: int = Field(3, description="Consecutive failed polls after which a feed is marked `failing`.")
+    feed_fetch_pages: bool = Field(
+        False, description="Fetch and extract the linked page of an entry that carries only a summary (per feed overridable)."
+    )
+    feed_seen_max: int = Field(10_000, description="Entry URLs remembered per feed so that re-polls add nothing.")
     search_recency_decay: bool = Field(True, description="Rank recent articles a little higher in relevance order.")
     log_level: str = Field("INFO", description="Log level of every service.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from flask import Flask
 
-from services.ingest import dead_letters, openapi, routes
+from services.ingest import dead_letters, feeds, openapi, routes
 from services.ingest.queueing import Queue
 from shared.celery_app import make_celery
 from shared.es.client import make_client
@@ -22,10 +22,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
     redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
     app.extensions["redis"] = redis_client
-    app.extensions["queue"] = Queue(make_celery(settings), StatusStore(redis_client, settings))
+    app.extensions["queue"] = Queue(make_celery(settings), StatusStore(redis_client, settings), settings)
     install_error_handlers(app)
     app.register_blueprint(health_blueprint(redis_client, make_client(settings)))
     app.register_blueprint(routes.bp)
     app.register_blueprint(dead_letters.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(openapi.bp)
     return app

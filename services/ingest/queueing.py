@@ -1,4 +1,9 @@
-"""Hands accepted articles to Celery; a 202 is answered only after this returned."""
+"""Hands accepted articles to Celery; a 202 is answered only after this returned.
+
+Backpressure: before taking new work the service looks at the depth of the Celery queue in Redis
+(the list `<namespace>:<namespace>.articles`, kombu's `global_keyprefix` included) and answers 429
+with Retry-After beyond `QUEUE_MAX_DEPTH`; Redis unreachable is a 503 with Retry-After.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +14,57 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 
 from shared.celery_app import PROCESS_TASK
+from shared.settings import Settings
 from shared.status import StatusStore, now_iso
 from shared.web import ApiError
 
-RETRY_AFTER_S = "5"
+
+def queue_key(settings: Settings) -> str:
+    """The Redis list kombu keeps the article queue in (checked with redis-cli: prefix, then queue name)."""
+    return f"{settings.namespace}:{settings.queue_name}"
 
 
 class Queue:
-    def __init__(self, celery: Celery, statuses: StatusStore) -> None:
+    def __init__(self, celery: Celery, statuses: StatusStore, settings: Settings | None = None) -> None:
         self.celery = celery
         self.statuses = statuses
+        self.settings = settings or statuses.settings
+
+    def _unavailable(self, exc: Exception) -> ApiError:
+        return ApiError(
+            503,
+            "queue_unavailable",
+            f"the queue cannot take articles now: {exc}",
+            headers={"Retry-After": str(self.settings.retry_after_s)},
+        )
+
+    def depth(self) -> int:
+        return int(self.statuses.redis.llen(queue_key(self.settings)))
+
+    def check_capacity(self) -> None:
+        """429 when the queue is deeper than the limit, 503 when Redis does not answer."""
+        try:
+            depth = self.depth()
+        except redis.RedisError as exc:
+            raise self._unavailable(exc) from exc
+        if depth >= self.settings.queue_max_depth:
+            raise ApiError(
+                429,
+                "queue_full",
+                f"{depth} articles are waiting to be processed (limit {self.settings.queue_max_depth}); retry later",
+                headers={"Retry-After": str(self.settings.retry_after_s)},
+            )
 
     def submit(self, payload: dict[str, Any]) -> dict[str, Any]:
         payload["accepted_at"] = now_iso()
         try:
+            previous = self.statuses.get(payload["id"])
             self.statuses.set(payload["id"], "queued")
             self.celery.send_task(PROCESS_TASK, args=[payload])
         except (redis.RedisError, OperationalError) as exc:
-            raise ApiError(
-                503, "queue_unavailable", f"the queue cannot take articles now: {exc}", headers={"Retry-After": RETRY_AFTER_S}
-            ) from exc
-        return {"id": payload["id"], "status": "queued", "status_url": f"/v1/articles/{payload['id']}"}
+            raise self._unavailable(exc) from exc
+        answer = {"id": payload["id"], "status": "queued", "status_url": f"/v1/articles/{payload['id']}"}
+        if previous:
+            # Sent before: the service already knew this article (same URL or same content); it is stored once.
+            answer["previous_status"] = previous.get("status")
+        return answer

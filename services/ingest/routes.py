@@ -1,15 +1,18 @@
-"""The ingest API: articles in, their status out."""
+"""The ingest API: articles in (JSON, ninjs, batches, whole pages), their status out."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import redis
 from flask import Blueprint, current_app, request
 from pydantic import ValidationError
 
+from services.ingest.bodies import read_json, read_page
 from services.ingest.queueing import Queue
-from shared.article import ArticleIn
+from shared.article import ArticleIn, looks_like_ninjs, ninjs_to_article
 from shared.ids import article_id
+from shared.settings import Settings
 from shared.status import StatusStore
 from shared.web import ApiError
 
@@ -21,6 +24,11 @@ def _queue() -> Queue:
     return queue
 
 
+def _settings() -> Settings:
+    settings: Settings = current_app.config["SETTINGS"]
+    return settings
+
+
 def validation_error(exc: ValidationError, prefix: str = "") -> ApiError:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or None
@@ -29,23 +37,25 @@ def validation_error(exc: ValidationError, prefix: str = "") -> ApiError:
     return ApiError(400, "invalid_field", first["msg"], field)
 
 
-def accept_article(data: Any, field_prefix: str = "") -> dict[str, Any]:
+def to_payload(data: Any, field_prefix: str = "", ninjs: bool = False) -> dict[str, Any]:
+    """The queued payload of one article object (contract fields or ninjs); ApiError(400) when invalid."""
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_field", "an article must be a JSON object", field_prefix or None)
+    ninjs = ninjs or looks_like_ninjs(data)
     try:
-        article = ArticleIn.model_validate(data)
+        article = ArticleIn.model_validate(ninjs_to_article(data) if ninjs else data)
     except ValidationError as exc:
         raise validation_error(exc, field_prefix) from exc
-    payload = {
-        "id": article_id(article.url, article.title, article.body),
-        "kind": "article",
+    uri = data.get("uri") if ninjs and isinstance(data.get("uri"), str) else None
+    return {
+        "id": article_id(article.url or uri, article.title, article.body),
+        "kind": "ninjs" if ninjs else "article",
         "article": article.model_dump(),
     }
-    return _queue().submit(payload)
 
 
-def accept_batch(items: Any) -> tuple[dict[str, Any], int]:
-    limit = current_app.config["SETTINGS"].max_batch_items
+def accept_batch(items: Any, ninjs: bool) -> tuple[dict[str, Any], int]:
+    limit = _settings().max_batch_items
     if not isinstance(items, list):
         raise ApiError(400, "invalid_field", "must be a list of articles", "articles")
     if not items or len(items) > limit:
@@ -53,7 +63,7 @@ def accept_batch(items: Any) -> tuple[dict[str, Any], int]:
     answers: list[dict[str, Any]] = []
     for n, item in enumerate(items):
         try:
-            answers.append(accept_article(item, f"articles.{n}"))
+            answers.append(_queue().submit(to_payload(item, f"articles.{n}", ninjs)))
         except ApiError as exc:
             if exc.status != 400:
                 raise
@@ -64,43 +74,42 @@ def accept_batch(items: Any) -> tuple[dict[str, Any], int]:
 
 @bp.post("/v1/articles")
 def post_articles() -> Any:
-    if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "send application/json", "Content-Type")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "invalid_json", "the body is not valid JSON", "body")
+    data = read_json(request, _settings().max_json_depth)
+    ninjs = request.mimetype == "application/ninjs+json"
+    _queue().check_capacity()
     if isinstance(data, dict) and "articles" in data:
-        return accept_batch(data["articles"])
-    return accept_article(data), 202
+        return accept_batch(data["articles"], ninjs)
+    return _queue().submit(to_payload(data, ninjs=ninjs)), 202
 
 
 @bp.post("/v1/articles/raw")
 def post_raw() -> Any:
-    mimetype = request.mimetype
-    if mimetype not in ("text/html", "text/plain", "application/xhtml+xml"):
-        raise ApiError(415, "unsupported_media_type", "send text/html or text/plain", "Content-Type")
-    raw = request.get_data()
-    try:
-        content = raw.decode(request.mimetype_params.get("charset", "utf-8"))
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise ApiError(400, "invalid_encoding", f"the body is not in its declared charset: {exc}", "body") from exc
-    if not content.strip():
-        raise ApiError(400, "invalid_field", "the page is empty", "body")
-    url = request.args.get("url")
+    content, mimetype = read_page(request)
+    url = request.args.get("url") or None
+    source = request.args.get("source") or None
+    limit = _settings().max_short_chars
+    for name, value in (("url", url), ("source", source)):
+        if value and len(value) > limit:
+            raise ApiError(400, "invalid_parameter", f"{name} is longer than {limit} characters", name)
+    _queue().check_capacity()
     payload = {
         "id": article_id(url, None, content),
         "kind": "raw",
         "content_type": mimetype,
         "content": content,
         "url": url,
-        "source": request.args.get("source"),
+        "source": source,
     }
     return _queue().submit(payload), 202
 
 
 @bp.get("/v1/articles/<article_id>")
 def get_status(article_id: str) -> Any:
-    status = StatusStore(current_app.extensions["redis"]).get(article_id)
+    try:
+        status = StatusStore(current_app.extensions["redis"], _settings()).get(article_id)
+    except redis.RedisError as exc:
+        retry = {"Retry-After": str(_settings().retry_after_s)}
+        raise ApiError(503, "status_unavailable", f"the status store does not answer: {exc}", headers=retry) from exc
     if status is None:
         raise ApiError(404, "not_found", f"no article {article_id} is known", "id")
     return status

@@ -1,5 +1,6 @@
-"""Entry point: `celery -A services.worker.celery worker`."""
+"""Entry point: `celery -A services.worker.app worker` (and `beat`, which schedules the feed polls)."""
 
+from services.worker import feeds  # registers the feed polling tasks
 from services.worker.tasks import app
 
-__all__ = ["app"]
+__all__ = ["app", "feeds"]

@@ -1,0 +1,112 @@
+"""Feed subscriptions: `POST /v1/feeds`, `GET /v1/feeds[/<id>]`, `DELETE /v1/feeds/<id>`, `POST /v1/feeds/<id>/poll`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from flask import Blueprint, current_app, request
+from kombu.exceptions import OperationalError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from services.ingest.bodies import read_json
+from services.ingest.queueing import Queue
+from services.ingest.routes import validation_error
+from shared.feeds import FEEDS_POLL_TASK
+from shared.feeds.store import FeedStore
+from shared.settings import Settings, get_settings
+from shared.web import ApiError
+
+bp = Blueprint("feeds", __name__)
+MAX_INTERVAL_S = 7 * 24 * 3600
+
+
+class FeedIn(BaseModel):
+    """A subscription as clients send it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    url: str = Field(max_length=2000, description="The RSS or Atom feed's address (http or https).")
+    interval_s: int = Field(
+        default_factory=lambda: get_settings().feed_default_interval_s,
+        ge=1,
+        le=MAX_INTERVAL_S,
+        description="Seconds between polls.",
+    )
+    source: str | None = Field(None, max_length=500, description="Source name given to its articles (else the feed's title).")
+    fetch_pages: bool = Field(
+        default_factory=lambda: get_settings().feed_fetch_pages,
+        description="Fetch the linked page of entries that carry only a summary.",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise ValueError("a feed URL starts with http:// or https://")
+        return value
+
+
+def _store() -> FeedStore:
+    settings: Settings = current_app.config["SETTINGS"]
+    return FeedStore(current_app.extensions["redis"], settings)
+
+
+def _found(fid: str) -> dict[str, Any]:
+    record = _store().get(fid)
+    if record is None:
+        raise ApiError(404, "not_found", f"no feed {fid}", "id")
+    return _store().public(record)
+
+
+@bp.post("/v1/feeds")
+def subscribe() -> Any:
+    settings: Settings = current_app.config["SETTINGS"]
+    data = read_json(request, settings.max_json_depth)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_field", "a feed must be a JSON object", None)
+    try:
+        feed = FeedIn.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+    if feed.interval_s < settings.feed_min_interval_s:
+        raise ApiError(400, "invalid_field", f"interval_s is at least {settings.feed_min_interval_s}", "interval_s")
+    record, created = _store().add(feed.url, feed.interval_s, feed.source, feed.fetch_pages)
+    return record, 201 if created else 200
+
+
+@bp.get("/v1/feeds")
+def list_feeds() -> Any:
+    items = _store().all()
+    return {"total": len(items), "items": items}
+
+
+@bp.get("/v1/feeds/<fid>")
+def get_feed(fid: str) -> Any:
+    return _found(fid)
+
+
+@bp.delete("/v1/feeds/<fid>")
+def unsubscribe(fid: str) -> Any:
+    if not _store().delete(fid):
+        raise ApiError(404, "not_found", f"no feed {fid}", "id")
+    return "", 204
+
+
+@bp.post("/v1/feeds/<fid>/poll")
+def poll_now(fid: str) -> Any:
+    """Poll this feed now instead of waiting for its turn (the lock still keeps polls from overlapping)."""
+    feed = _found(fid)
+    queue: Queue = current_app.extensions["queue"]
+    try:
+        queue.celery.send_task(FEEDS_POLL_TASK, args=[fid])
+    except OperationalError as exc:
+        raise ApiError(503, "queue_unavailable", f"the queue cannot take work now: {exc}", headers={"Retry-After": "5"}) from exc
+    return {"id": feed["id"], "status": "poll_queued"}, 202
+
+
+@bp.errorhandler(redis.RedisError)
+def _redis_down(exc: redis.RedisError) -> Any:
+    retry = str(current_app.config["SETTINGS"].retry_after_s)
+    error = ApiError(503, "store_unavailable", f"the feed store does not answer: {exc}", headers={"Retry-After": retry})
+    return {"error": {"code": error.code, "message": error.message, "field": None}}, 503, error.headers

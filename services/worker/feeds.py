@@ -1,0 +1,53 @@
+"""Feed polling tasks: beat runs `tick` every FEED_TICK_S; it dispatches a `poll` for each feed that is due."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from services.worker.tasks import app, redis_client
+from shared.celery_app import PROCESS_TASK
+from shared.feeds import FEEDS_POLL_TASK, FEEDS_TICK_TASK
+from shared.feeds.poller import Poller
+from shared.feeds.store import FeedStore
+from shared.settings import get_settings
+from shared.status import StatusStore, now_iso
+
+log = logging.getLogger(__name__)
+
+
+def submit(payload: dict[str, Any]) -> None:
+    """Queue one feed entry exactly as the ingest service queues an article."""
+    payload["accepted_at"] = now_iso()
+    StatusStore(redis_client()).set(payload["id"], "queued")
+    app.send_task(PROCESS_TASK, args=[payload])
+
+
+def queue_is_full() -> bool:
+    settings = get_settings()
+    depth = int(redis_client().llen(f"{settings.namespace}:{settings.queue_name}"))
+    return depth >= settings.queue_max_depth
+
+
+@app.task(name=FEEDS_TICK_TASK, ignore_result=True)
+def tick() -> list[str]:
+    """Dispatch a poll of every feed that is due; each is pushed one interval ahead so it is dispatched once."""
+    store = FeedStore(redis_client())
+    if queue_is_full():
+        log.warning("feed polls deferred: the article queue is full")
+        return []
+    due = store.due(time.time())
+    for fid in due:
+        record = store.get(fid)
+        if record is None:
+            continue
+        store.schedule(fid, time.time() + record["interval_s"])
+        app.send_task(FEEDS_POLL_TASK, args=[fid])
+    return due
+
+
+@app.task(name=FEEDS_POLL_TASK, ignore_result=True, acks_late=True)
+def poll(fid: str) -> str:
+    result = Poller(FeedStore(redis_client()), submit, get_settings()).poll(fid)
+    return result.status

@@ -1,0 +1,51 @@
+"""RSS 0.9x/1.0/2.0 and Atom documents → articles in the contract's fields (pure; no network)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import feedparser
+
+
+class FeedError(Exception):
+    """The document is not a feed feedparser can read."""
+
+
+def _body(entry: Any) -> tuple[str | None, bool]:
+    """(body, is_full_content): the longest `content` when the entry has one, else its summary."""
+    contents = [c.get("value") for c in entry.get("content") or [] if c.get("value")]
+    if contents:
+        return max(contents, key=len), True
+    return entry.get("summary") or entry.get("description"), False
+
+
+def entry_to_article(entry: Any, source: str | None, language: str | None) -> dict[str, Any]:
+    """One entry as an article; `full_content` says whether it carries more than a summary."""
+    body, full = _body(entry)
+    link = entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith(("http://", "https://")) else None)
+    authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
+    article = {
+        "url": link,
+        "title": entry.get("title"),
+        "body": body,
+        "published_at": entry.get("published") or entry.get("updated") or entry.get("created"),
+        "authors": authors or ([entry["author"]] if entry.get("author") else []),
+        "tags": [t.get("term") for t in entry.get("tags") or [] if t.get("term")],
+        "source": source,
+        "language": language,
+    }
+    return {"article": {k: v for k, v in article.items() if v}, "full_content": full}
+
+
+def parse_feed(content: bytes, source: str | None = None) -> list[dict[str, Any]]:
+    """Every entry of the feed (see `entry_to_article`), oldest first. Raises FeedError when it is not a feed."""
+    # A stream, never bytes or str: feedparser would treat a string that looks like a URL or a path as one to open.
+    parsed = feedparser.parse(io.BytesIO(content))
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+        reason = parsed.get("bozo_exception") or "no RSS or Atom root element"
+        raise FeedError(f"not a readable RSS/Atom feed: {reason}"[:500])
+    feed = parsed.get("feed") or {}
+    name = source or feed.get("title")
+    language = (feed.get("language") or "").split("-")[0] or None
+    return [entry_to_article(e, name, language) for e in reversed(parsed.entries)]

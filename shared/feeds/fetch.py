@@ -1,0 +1,88 @@
+"""Fetching a feed or a linked page over HTTP: conditional GET, a timeout, a size limit, no surprises."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import requests
+from charset_normalizer import from_bytes
+
+USER_AGENT = "newsroom-search/1.0 (feed poller)"
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+class FetchError(Exception):
+    """The resource could not be fetched; the message says why (HTTP status, timeout, size)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    content: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str = ""
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self) -> str:
+        """The body as text: header charset, then `<meta charset>`, then UTF-8, then detected."""
+        header = _HEADER_CHARSET.search(self.content_type)
+        meta = _META_CHARSET.search(self.content[:4096])
+        for charset in (header.group(1) if header else None, meta.group(1).decode("ascii") if meta else None, "utf-8"):
+            if charset:
+                try:
+                    return self.content.decode(charset)
+                except (LookupError, UnicodeDecodeError):
+                    continue
+        best = from_bytes(self.content[:1_000_000]).best()
+        return self.content.decode(best.encoding if best else "utf-8", errors="replace")
+
+
+def fetch(
+    url: str,
+    *,
+    timeout_s: float,
+    max_bytes: int,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    accept: str = FEED_ACCEPT,
+) -> Fetched:
+    """GET `url`; 304 when the validators still hold. Raises FetchError for HTTP errors, timeouts, oversize."""
+    headers = {"User-Agent": USER_AGENT, "Accept": accept}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    deadline = time.monotonic() + timeout_s * 3  # a server that drips bytes cannot hold a poll forever
+    try:
+        with requests.get(url, headers=headers, timeout=timeout_s, stream=True) as response:
+            if response.status_code == 304:
+                return Fetched(304, etag=etag, last_modified=last_modified)
+            if response.status_code >= 400:
+                raise FetchError(f"HTTP {response.status_code} from {url}")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(f"{url} is {declared} bytes, over the {max_bytes}-byte limit")
+            body = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > max_bytes:
+                    raise FetchError(f"{url} is over the {max_bytes}-byte limit")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"{url} took longer than {timeout_s * 3:g}s to download")
+            return Fetched(
+                response.status_code,
+                bytes(body),
+                response.headers.get("ETag") or None,
+                response.headers.get("Last-Modified") or None,
+                response.headers.get("Content-Type", ""),
+            )
+    except requests.RequestException as exc:
+        raise FetchError(f"{type(exc).__name__}: {exc}"[:500]) from exc
