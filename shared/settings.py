@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     feed_seen_max: int = Field(10_000, description="Entry URLs remembered per feed so that re-polls add nothing.")
     search_recency_decay: bool = Field(True, description="Rank recent articles a little higher in relevance order.")
     log_level: str = Field("INFO", description="Log level of every service.")
+    # Operations (issue 7): worker metrics and readiness, Flower access.
+    worker_metrics_port: int = Field(
+        9808, description="Port of a Celery worker's own /metrics, /healthz and /readyz (0: none); one per worker host."
+    )
+    worker_heartbeat_s: float = Field(
+        10.0, description="How often a worker refreshes its heartbeat key in Redis; it expires after three missed beats."
+    )
+    flower_basic_auth: str = Field(
+        "", description="`user:password[,user:password]` protecting Flower's page and API (Flower reads it itself)."
+    )
 
     @property
     def index_alias(self) -> str:

@@ -1,16 +1,21 @@
-"""What both Flask services share: the error shape, health and readiness, metrics."""
+"""What both Flask services share: the error shape, health and readiness, metrics, request logging."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import redis
 from elasticsearch import Elasticsearch
 from flask import Blueprint, Flask, Response, current_app, jsonify
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from flask.blueprints import BlueprintSetupState
+from prometheus_client.registry import Collector
 from werkzeug.exceptions import HTTPException
 
 from shared.es.client import is_reachable
+from shared.logs import init_request_logging
+from shared.metrics import accepted_ids, init_metrics, metrics_response, service_name
+from shared.queue_metrics import DependencyCollector, PipelineCollector
+from shared.settings import get_settings
 
 
 class ApiError(Exception):
@@ -50,7 +55,22 @@ def install_error_handlers(app: Flask) -> None:
 
 
 def health_blueprint(redis_client: redis.Redis, es_client: Elasticsearch) -> Blueprint:
+    """/healthz, /readyz, /metrics; registering it also installs request metrics and request-id logging
+    on the whole app, so every service gets them from the one blueprint it already registers."""
     bp = Blueprint("health", __name__)
+    checks = {"redis": lambda: _redis_ok(redis_client), "elasticsearch": lambda: is_reachable(es_client)}
+    live: list[Collector] = [DependencyCollector(checks)]
+
+    def _install(state: BlueprintSetupState) -> None:
+        app = cast(Flask, state.app)
+        service = service_name(app)
+        init_request_logging(app, accepted_ids if service == "ingest" else None)
+        init_metrics(app, service)
+        if service == "ingest":  # the pipeline's gauges come from the one service that stays up without workers
+            settings = app.config.get("SETTINGS") or get_settings()
+            live.append(PipelineCollector(redis_client, settings))
+
+    bp.record_once(_install)
 
     @bp.get("/healthz")
     def healthz() -> Any:
@@ -58,15 +78,19 @@ def health_blueprint(redis_client: redis.Redis, es_client: Elasticsearch) -> Blu
 
     @bp.get("/readyz")
     def readyz() -> Any:
-        checks = {"redis": _redis_ok(redis_client), "elasticsearch": is_reachable(es_client)}
-        body = {"ready": all(checks.values()), "checks": {k: "ok" if v else "unreachable" for k, v in checks.items()}}
-        return body, 200 if body["ready"] else 503
+        return readiness({name: check() for name, check in checks.items()})
 
     @bp.get("/metrics")
     def metrics() -> Response:
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        return metrics_response(live)
 
     return bp
+
+
+def readiness(checks: dict[str, bool]) -> tuple[dict[str, Any], int]:
+    """The contract's readiness answer: each dependency `ok` or `unreachable`; 503 when any is not ok."""
+    body = {"ready": all(checks.values()), "checks": {k: "ok" if v else "unreachable" for k, v in checks.items()}}
+    return body, 200 if body["ready"] else 503
 
 
 def _redis_ok(client: redis.Redis) -> bool:

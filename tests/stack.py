@@ -4,6 +4,7 @@ under a namespace of their own, on the real Redis and Elasticsearch that `make t
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -59,12 +60,22 @@ class Stack:
     ingest_url: str = ""
     search_url: str = ""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    metrics_ports: dict[str, int] = field(default_factory=dict)  # a worker's own /metrics and /readyz port, by name
 
     def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - the process keeps it open
-        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        env = {**self.env, **self.metrics_env(name)}
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.processes[name] = proc
         return proc
+
+    def metrics_env(self, name: str) -> dict[str, str]:
+        """Each process its own, fresh prometheus multiprocess folder and worker metrics port (issue 7)."""
+        folder = self.logs / "metrics" / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.metrics_ports[name] = free_port()
+        return {"PROMETHEUS_MULTIPROC_DIR": str(folder), "WORKER_METRICS_PORT": str(self.metrics_ports[name])}
 
     def start_gunicorn(self, name: str, port: int, module: str) -> str:
         self.start(name, [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", module])

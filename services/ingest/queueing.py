@@ -14,6 +14,7 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 
 from shared.celery_app import PROCESS_TASK
+from shared.logs import current_request_id
 from shared.settings import Settings
 from shared.status import StatusStore, now_iso
 from shared.web import ApiError
@@ -57,6 +58,7 @@ class Queue:
 
     def submit(self, payload: dict[str, Any]) -> dict[str, Any]:
         payload["accepted_at"] = now_iso()
+        payload["request_id"] = current_request_id()  # ops (issue 7): the worker logs it with the article id
         try:
             previous = self.statuses.get(payload["id"])
             self.statuses.set(payload["id"], "queued")

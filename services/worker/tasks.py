@@ -16,6 +16,7 @@ from celery import Celery, Task
 from celery.exceptions import Ignore, Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 from elasticsearch import Elasticsearch
 
+from services.worker import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
 from shared.article import NormalizedArticle
 from shared.celery_app import PROCESS_TASK, make_celery
 from shared.deadletters import DeadLetters
@@ -58,6 +59,7 @@ def count_delivery(task_id: str) -> int:
 def fail(payload: dict[str, Any], reason: str, attempts: int) -> None:
     """The article cannot be processed: dead-letter it with the reason and the attempts."""
     log.error("article %s dead-lettered after %d attempt(s): %s", payload.get("id"), attempts, reason)
+    metrics.dead_lettered(reason)  # ops (issue 7)
     DeadLetters(redis_client()).add(payload, reason, attempts)
     StatusStore(redis_client()).set(payload["id"], "failed", error=reason)
 
@@ -121,7 +123,8 @@ def process_article(self: Task, payload: dict[str, Any], hangs: int = 0) -> None
 
 def normalize_or_fail(task: Task, payload: dict[str, Any], hangs: int, attempts: int) -> NormalizedArticle | None:
     try:
-        return normalize(payload)
+        with metrics.timed("normalize"):  # ops (issue 7): stage timing
+            return normalize(payload)
     except SoftTimeLimitExceeded:
         # A hang may be a slow moment of the machine: try again, at most MAX_WORKER_LOSSES times in all.
         if hangs + 1 >= get_settings().max_worker_losses:
@@ -136,7 +139,8 @@ def normalize_or_fail(task: Task, payload: dict[str, Any], hangs: int, attempts:
 def index(task: Task, payload: dict[str, Any], article: NormalizedArticle) -> None:
     settings = get_settings()
     try:
-        outcome = bulk_index(es(), settings.index_alias, [article], versions={article.id: version_of(payload)})
+        with metrics.timed_bulk(1):  # ops (issue 7): Elasticsearch bulk latency and size, the index stage
+            outcome = bulk_index(es(), settings.index_alias, [article], versions={article.id: version_of(payload)})
     except Exception as exc:
         if not is_transient_error(exc):
             raise
@@ -149,4 +153,6 @@ def index(task: Task, payload: dict[str, Any], article: NormalizedArticle) -> No
     if outcome.superseded:
         log.info("article %s: a newer copy is already indexed; this older one is dropped", article.id)
     StatusStore(redis_client()).set(article.id, "indexed")
+    if outcome.stored:  # ops (issue 7): throughput out and freshness
+        metrics.observe_indexed(payload, article.published_at)
     log.info("article %s indexed", article.id)

@@ -1,0 +1,204 @@
+"""What a Celery worker tells operators: JSON logs bound to each article, task metrics, a heartbeat,
+and its own small HTTP port (`WORKER_METRICS_PORT`) with /metrics, /healthz and /readyz.
+
+Importing this module connects the Celery signals; `services.worker.tasks` imports it. Tasks run in
+prefork children, so their metrics go through prometheus_client's multiprocess files
+(`PROMETHEUS_MULTIPROC_DIR`) and the parent process serves the merged view: no pushgateway needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import redis
+from celery import signals
+
+from shared.es.client import is_reachable, make_client
+from shared.logs import bind_task, configure_logging, unbind_task
+from shared.metrics import (
+    ACCEPTED_TO_SEARCHABLE,
+    CONTENT_TYPE_LATEST,
+    DEAD_LETTERED,
+    INDEXED,
+    PUBLISHED_TO_SEARCHABLE,
+    TASK_DURATION,
+    TASK_RETRIES,
+    reason_class,
+    render,
+    timed,
+    timed_bulk,
+)
+from shared.queue_metrics import DependencyCollector, heartbeat_key
+from shared.settings import get_settings
+
+__all__ = ["dead_lettered", "observe_indexed", "timed", "timed_bulk"]
+
+log = logging.getLogger(__name__)
+_started: dict[str, float] = {}
+_heartbeat_stop = threading.Event()
+
+
+def _parse_time(value: object) -> float | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+
+
+def observe_indexed(payload: dict[str, Any], published_at: str | None) -> None:
+    """One article is in the index: count it and record how fresh it is (since its 202, since its publication)."""
+    now = time.time()
+    INDEXED.inc()
+    accepted = _parse_time(payload.get("accepted_at"))
+    if accepted is not None and not payload.get("replayed"):
+        ACCEPTED_TO_SEARCHABLE.observe(max(0.0, now - accepted))
+    published = _parse_time(published_at)
+    if published is not None and published <= now:
+        PUBLISHED_TO_SEARCHABLE.observe(now - published)
+
+
+def dead_lettered(reason: str) -> None:
+    DEAD_LETTERED.labels(reason_class(reason)).inc()
+
+
+# --- Celery signals: logs bound to the article, task runtime, retries ----------------------------------
+@signals.setup_logging.connect
+def _setup_logging(**_: Any) -> None:
+    configure_logging(get_settings())  # JSON lines; connecting this signal stops Celery configuring its own
+
+
+@signals.task_prerun.connect
+def _task_prerun(task_id: str | None = None, args: Any = None, **_: Any) -> None:
+    bind_task(args[0] if args else None, task_id)
+    if task_id:
+        _started[task_id] = time.perf_counter()
+
+
+@signals.task_postrun.connect
+def _task_postrun(task_id: str | None = None, state: str | None = None, **_: Any) -> None:
+    start = _started.pop(task_id or "", None)
+    if start is not None:
+        TASK_DURATION.labels(state or "UNKNOWN").observe(time.perf_counter() - start)
+    unbind_task()
+
+
+@signals.task_retry.connect
+def _task_retry(**_: Any) -> None:
+    TASK_RETRIES.inc()
+
+
+# --- the worker's HTTP port and heartbeat (main process) ----------------------------------------------
+class _Handler(BaseHTTPRequestHandler):
+    checks: DependencyCollector
+    hostname = ""
+
+    def do_GET(self) -> None:
+        if self.path == "/metrics":
+            self._send(200, render([self.checks]), CONTENT_TYPE_LATEST)
+        elif self.path == "/healthz":
+            self._send(200, b'{"status": "ok"}', "application/json")
+        elif self.path == "/readyz":
+            status, body = worker_readiness(self.checks, self.hostname)
+            self._send(status, json.dumps(body).encode(), "application/json")
+        else:
+            self._send(404, b'{"error": {"code": "not_found", "message": "no such path", "field": null}}', "application/json")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # scrapes every 15 s would drown the worker log
+
+
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=3, socket_connect_timeout=2)
+
+
+def _redis_ok(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def worker_readiness(checks: DependencyCollector, hostname: str) -> tuple[int, dict[str, Any]]:
+    """Ready when Redis and Elasticsearch answer and this worker's heartbeat is fresh (it is consuming)."""
+    results = {name: check() for name, check in checks.checks.items()}
+    try:
+        results["heartbeat"] = bool(_redis().exists(heartbeat_key(get_settings(), hostname)))
+    except redis.RedisError:
+        results["heartbeat"] = False
+    states = {k: "ok" if v else "unreachable" for k, v in results.items()}
+    if not results["heartbeat"]:
+        states["heartbeat"] = "stale"
+    ready = all(results.values())
+    return (200 if ready else 503), {"ready": ready, "checks": states}
+
+
+def start_http(hostname: str) -> None:
+    port = get_settings().worker_metrics_port
+    if not port:
+        return
+    client, es = _redis(), make_client()
+    _Handler.checks = DependencyCollector({"redis": lambda: _redis_ok(client), "elasticsearch": lambda: is_reachable(es)})
+    _Handler.hostname = hostname
+    try:
+        server = ThreadingHTTPServer(("0.0.0.0", port), _Handler)
+    except OSError as exc:  # another worker on this host has the port: run on, without one
+        log.warning("worker metrics port %d is taken (%s); this worker serves no /metrics", port, exc)
+        return
+    threading.Thread(target=server.serve_forever, name="metrics-http", daemon=True).start()
+    log.info("worker metrics on port %d", port)
+
+
+def _beat(hostname: str) -> None:
+    settings = get_settings()
+    client = _redis()
+    key = heartbeat_key(settings, hostname)
+    while not _heartbeat_stop.is_set():
+        try:
+            record = {"hostname": hostname, "pid": os.getpid(), "at": time.time()}
+            client.set(key, json.dumps(record), ex=max(1, int(settings.worker_heartbeat_s * 3)))
+        except redis.RedisError as exc:
+            log.warning("heartbeat not written: %s", exc)
+        _heartbeat_stop.wait(settings.worker_heartbeat_s)
+    with contextlib.suppress(redis.RedisError):
+        client.delete(key)
+
+
+def node_name(sender: Any) -> str:
+    return str(getattr(sender, "hostname", None) or f"celery@{socket.gethostname()}")
+
+
+@signals.worker_init.connect
+def _worker_init(sender: Any = None, **_: Any) -> None:
+    start_http(node_name(sender))
+
+
+@signals.worker_ready.connect
+def _worker_ready(sender: Any = None, **_: Any) -> None:
+    _heartbeat_stop.clear()
+    threading.Thread(target=_beat, args=(node_name(sender),), name="heartbeat", daemon=True).start()
+
+
+@signals.worker_shutdown.connect
+def _worker_shutdown(sender: Any = None, **_: Any) -> None:
+    _heartbeat_stop.set()
+    with contextlib.suppress(redis.RedisError):
+        _redis().delete(heartbeat_key(get_settings(), node_name(sender)))
