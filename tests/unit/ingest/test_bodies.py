@@ -1,0 +1,59 @@
+"""Reading untrusted bodies: every bad one is a 4xx ApiError, never an exception that would be a 5xx."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.ingest.bodies import decode_page, json_depth, parse_json
+from shared.web import ApiError
+
+
+def code_of(call: object, *args: object) -> tuple[int, str]:
+    with pytest.raises(ApiError) as caught:
+        call(*args)  # type: ignore[operator]
+    return caught.value.status, caught.value.code
+
+
+def test_json_depth_counts_containers() -> None:
+    assert json_depth(1) == 0
+    assert json_depth({}) == 1
+    assert json_depth({"a": [1, {"b": []}]}) == 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b'{"title": "\xff"}', "invalid_encoding"),
+        (b'{"title": NaN}', "invalid_json"),
+        (b'{"title": Infinity}', "invalid_json"),
+        (b'{"title": ', "invalid_json"),
+        (b"1" * 5000, "invalid_json"),  # an integer too long to read
+        (b"[" * 33 + b"]" * 33, "too_deep"),
+        (b"[" * 200_000, "too_deep"),  # deeper than the parser's own recursion limit
+    ],
+)
+def test_bad_json_is_a_400(raw: bytes, code: str) -> None:
+    assert code_of(parse_json, raw, 32) == (400, code)
+
+
+def test_good_json_with_bom_and_unicode() -> None:
+    assert parse_json('\ufeff{"title": "Астана"}'.encode(), 32) == {"title": "Астана"}
+
+
+def test_page_in_declared_charset() -> None:
+    assert decode_page("Алматы".encode("cp1251"), "windows-1251", False) == "Алматы"
+
+
+def test_page_charset_from_meta() -> None:
+    page = '<html><head><meta charset="koi8-r"></head><body>Новости</body></html>'
+    assert "Новости" in decode_page(page.encode("koi8-r"), None, True)
+
+
+def test_page_charset_detected_when_undeclared() -> None:
+    text = "Сегодня в Алматы прошёл сильный дождь, реки вышли из берегов, жителей эвакуировали."
+    assert decode_page(text.encode("cp1251"), None, False) == text
+
+
+def test_page_undecodable_in_declared_charset_is_400() -> None:
+    assert code_of(decode_page, b"\xff\xfe\xfd", "utf-8", False) == (400, "invalid_encoding")
+    assert code_of(decode_page, b"abc", "no-such-charset", False) == (400, "invalid_encoding")
