@@ -67,6 +67,21 @@ class Settings(BaseSettings):
     )
     feed_seen_max: int = Field(10_000, description="Entry URLs remembered per feed so that re-polls add nothing.")
     search_recency_decay: bool = Field(True, description="Rank recent articles a little higher in relevance order.")
+    # Search issue: paging, partner API keys, rate limits, CORS.
+    search_pit_keep_alive: str = Field(
+        "3m", description="How long a relevance-ordered result list stays pageable (point in time) between two pages."
+    )
+    search_api_keys: str = Field(
+        "",
+        description="Partner API keys, comma-separated, each `name:key` (or a bare key); when any is set, /v1/* needs X-API-Key.",
+    )
+    search_api_keys_file: str = Field("", description="File with more partner keys, one `name:key` a line (# comments).")
+    search_rate_limit: str = Field(
+        "600/minute", description="Requests one API key may make (flask-limiter syntax, e.g. `10/second`)."
+    )
+    search_cors_origins: str = Field(
+        "", description="Origins allowed to call /v1/* from a browser, comma-separated (`*` for any)."
+    )
     log_level: str = Field("INFO", description="Log level of every service.")
     # Operations (issue 7): worker metrics and readiness, Flower access.
     worker_metrics_port: int = Field(

@@ -6,6 +6,7 @@ import redis
 from flask import Flask
 
 from services.search import openapi, page, routes
+from services.search.partner import install_partner_access
 from shared.es.client import make_client
 from shared.logs import configure_logging
 from shared.settings import Settings, get_settings
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
     app.extensions.update(es=es_client, redis=redis_client)
     install_error_handlers(app)
+    install_partner_access(app, settings)
     app.register_blueprint(health_blueprint(redis_client, es_client))
     app.register_blueprint(routes.bp)
     app.register_blueprint(openapi.bp)

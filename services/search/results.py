@@ -3,49 +3,46 @@
 from __future__ import annotations
 
 import html
-import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pycountry
 
-from services.search.params import encode_cursor
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-FALLBACK_CHARS = 240
+def snippet_of(raw: dict[str, Any]) -> str:
+    """The highlighted body fragment (Elasticsearch escapes it: encoder=html), else the escaped subtitle."""
+    fragments = raw.get("highlight", {}).get("body")
+    if fragments:
+        return str(fragments[0])
+    return html.escape(raw["_source"].get("subtitle") or "")
 
 
-def fallback_snippet(body: str) -> str:
-    """First sentences of the body, escaped, when no word of the query matched it."""
-    text = ""
-    for sentence in _SENTENCE_END.split(body.strip()):
-        if text and len(text) + len(sentence) > FALLBACK_CHARS:
-            break
-        text = f"{text} {sentence}".strip()
-    return html.escape(text[: FALLBACK_CHARS * 2])
+def location_of(src: dict[str, Any]) -> dict[str, Any]:
+    loc = src.get("location") or {}
+    geo = loc.get("geo") or {}
+    return {
+        "city": loc.get("city"),
+        "country": loc.get("country"),
+        "country_code": loc.get("country_code"),
+        "lat": geo.get("lat"),
+        "lon": geo.get("lon"),
+    }
 
 
 def hit_of(raw: dict[str, Any]) -> dict[str, Any]:
     src = raw["_source"]
-    loc = src.get("location") or {}
-    geo = loc.get("geo") or {}
-    highlight = raw.get("highlight", {})
     return {
         "id": raw["_id"],
         "title": src.get("title"),
         "subtitle": src.get("subtitle"),
-        "snippet": (highlight.get("body") or [fallback_snippet(src.get("body", ""))])[0],
+        "snippet": snippet_of(raw),
         "url": src.get("url"),
         "source": src.get("source"),
         "published_at": src.get("published_at"),
         "language": src.get("language"),
         "score": raw.get("_score"),
-        "location": {
-            "city": loc.get("city"),
-            "country": loc.get("country"),
-            "country_code": loc.get("country_code"),
-            "lat": geo.get("lat"),
-            "lon": geo.get("lon"),
-        },
+        "location": location_of(src),
+        "duplicate_of": src.get("duplicate_of"),
     }
 
 
@@ -54,7 +51,30 @@ def country_label(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name) if country else code
 
 
-def facets_of(aggs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _last_day(start: date, interval: str) -> date:
+    if interval == "day":
+        return start
+    if interval == "week":
+        return start + timedelta(days=6)
+    if interval == "year":
+        return date(start.year, 12, 31)
+    following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _published(buckets: list[dict[str, Any]], interval: str) -> list[dict[str, Any]]:
+    """Histogram bars: `key` in the interval's resolution, `from`/`to` the first and last day (inclusive, UTC)."""
+    bars = []
+    for b in buckets:
+        start = datetime.fromtimestamp(b["key"] / 1000, tz=UTC).date()
+        key = {"year": start.strftime("%Y"), "month": start.strftime("%Y-%m")}.get(interval, start.isoformat())
+        bars.append(
+            {"key": key, "from": start.isoformat(), "to": _last_day(start, interval).isoformat(), "count": b["doc_count"]}
+        )
+    return bars
+
+
+def facets_of(aggs: dict[str, Any], interval: str) -> dict[str, list[dict[str, Any]]]:
     facets: dict[str, list[dict[str, Any]]] = {}
     for name in ("location", "source", "language"):
         facets[name] = [{"value": b["key"], "count": b["doc_count"]} for b in aggs[name]["values"]["buckets"]]
@@ -62,22 +82,25 @@ def facets_of(aggs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         {"value": b["key"], "label": country_label(b["key"]), "count": b["doc_count"]}
         for b in aggs["country"]["values"]["buckets"]
     ]
-    buckets = aggs["published"]["values"]["buckets"]
-    facets["published"] = [
-        {"key": b["key_as_string"], "from": b["key_as_string"], "to": None, "count": b["doc_count"]} for b in buckets
-    ]
-    for current, following in zip(facets["published"], facets["published"][1:], strict=False):
-        current["to"] = following["from"]
+    facets["published"] = _published(aggs["published"]["values"]["buckets"], interval)
+    if "geo" in aggs:
+        facets["geo"] = [
+            {"value": b["key"], "count": b["doc_count"], **b["centre"].get("location", {})}
+            for b in aggs["geo"]["values"]["buckets"]
+        ]
     return facets
 
 
-def search_answer(resp: dict[str, Any], size: int) -> dict[str, Any]:
-    raw_hits = resp["hits"]["hits"]
-    next_cursor = encode_cursor(raw_hits[-1]["sort"]) if len(raw_hits) == size else None
-    return {
-        "total": resp["hits"]["total"]["value"],
-        "took_ms": resp["took"],
-        "next_cursor": next_cursor,
-        "hits": [hit_of(h) for h in raw_hits],
-        "facets": facets_of(resp["aggregations"]),
-    }
+def suggestions_of(resp: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for option in resp["suggest"]["title"][0]["options"]:
+        out.append({"kind": "title", "text": option["_source"].get("title") or option["text"], "id": option["_id"]})
+    seen: set[str] = set()
+    for option in resp["suggest"]["place"][0]["options"]:
+        if option["text"].lower() not in seen:
+            seen.add(option["text"].lower())
+            loc = option["_source"].get("location") or {}
+            is_city = option["text"] == loc.get("city")
+            param = {"location": option["text"]} if is_city else {"country": loc.get("country_code") or option["text"]}
+            out.append({"kind": "place", "text": option["text"], "id": None, "filter": param})
+    return out

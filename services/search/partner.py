@@ -1,0 +1,115 @@
+"""Partner access to `/v1/*`: API keys, a per-key rate limit kept in Redis, CORS for configured origins.
+
+Keys come from SEARCH_API_KEYS (`name:key,...`) and SEARCH_API_KEYS_FILE (one `name:key` or
+`name:sha256:<hex>` a line). Only SHA-256 digests are kept in memory; a presented key is hashed
+and compared with every digest in constant time (`hmac.compare_digest`, no early exit). With
+no key configured the API is open (a newsroom intranet) and not rate limited. Keys never reach
+a log line: only the key's name is put on the request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+
+from flask import Flask, Response, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from shared.settings import Settings
+from shared.web import ApiError
+
+HEADER = "X-API-Key"
+EXPOSED = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _entry(line: str, number: int) -> tuple[str, str] | None:
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    name, sep, rest = line.partition(":")
+    if not sep:
+        return f"key{number}", _digest(line)
+    if rest.startswith("sha256:"):
+        return name, rest.removeprefix("sha256:").lower()
+    return name, _digest(rest)
+
+
+class KeyRing:
+    """Digests of the configured keys, by key name."""
+
+    def __init__(self, entries: list[tuple[str, str]]):
+        self.digests = [(name, digest) for name, digest in entries]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KeyRing:
+        lines = [part for part in settings.search_api_keys.split(",") if part.strip()]
+        if settings.search_api_keys_file:
+            lines += Path(settings.search_api_keys_file).read_text().splitlines()
+        return cls([e for n, line in enumerate(lines, 1) if (e := _entry(line, n))])
+
+    def __bool__(self) -> bool:
+        return bool(self.digests)
+
+    def name_of(self, presented: str) -> str | None:
+        digest = _digest(presented)
+        found = None
+        for name, known in self.digests:  # every digest is compared: the time says nothing about which one matched
+            if hmac.compare_digest(digest, known):
+                found = name
+        return found
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith("/v1/")
+
+
+def install_partner_access(app: Flask, settings: Settings) -> None:
+    keys = KeyRing.from_settings(settings)
+    origins = {o.strip() for o in settings.search_cors_origins.split(",") if o.strip()}
+    app.extensions["api_keys"] = keys
+
+    @app.before_request
+    def _authenticate() -> Response | None:
+        if request.method == "OPTIONS" and _is_api(request.path):
+            return Response(status=204)  # CORS preflight: headers added below, no key needed
+        if not keys or not _is_api(request.path):
+            return None
+        presented = request.headers.get(HEADER, "")
+        name = keys.name_of(presented) if presented else None
+        if name is None:
+            message = f"a valid {HEADER} header is required" if presented else f"the {HEADER} header is required"
+            raise ApiError(401, "unauthorized", message, HEADER)
+        g.api_key_name = name
+        return None
+
+    Limiter(
+        lambda: f"key:{g.get('api_key_name') or get_remote_address()}",
+        app=app,
+        application_limits=[settings.search_rate_limit],
+        application_limits_exempt_when=lambda: not keys or not _is_api(request.path) or request.method == "OPTIONS",
+        headers_enabled=True,
+        storage_uri=settings.redis_url,
+        key_prefix=settings.redis_key("ratelimit"),
+        strategy="fixed-window",
+    )
+
+    @app.after_request
+    def _cors(response: Response) -> Response:
+        if response.status_code != 429:
+            response.headers.pop("Retry-After", None)  # flask-limiter sends it on every answer; it only means something on a 429
+        origin = request.headers.get("Origin")
+        if origin and _is_api(request.path) and ("*" in origins or origin in origins):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+            response.headers["Access-Control-Expose-Headers"] = EXPOSED
+            if request.method == "OPTIONS":
+                response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+                response.headers["Access-Control-Allow-Headers"] = f"{HEADER}, Content-Type"
+                response.headers["Access-Control-Max-Age"] = "600"
+        return response
