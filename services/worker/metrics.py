@@ -45,6 +45,7 @@ __all__ = ["dead_lettered", "observe_indexed", "timed", "timed_bulk"]
 log = logging.getLogger(__name__)
 _started: dict[str, float] = {}
 _heartbeat_stop = threading.Event()
+_node: dict[str, str] = {}  # this worker's node name, once it is ready
 
 
 def _parse_time(value: object) -> float | None:
@@ -186,19 +187,18 @@ def node_name(sender: Any) -> str:
     return str(getattr(sender, "hostname", None) or f"celery@{socket.gethostname()}")
 
 
-@signals.worker_init.connect
-def _worker_init(sender: Any = None, **_: Any) -> None:
-    start_http(node_name(sender))
-
-
 @signals.worker_ready.connect
 def _worker_ready(sender: Any = None, **_: Any) -> None:
+    """In the main process, once the worker consumes: its HTTP port, and its heartbeat."""
+    _node["name"] = node_name(sender)
+    start_http(_node["name"])
     _heartbeat_stop.clear()
-    threading.Thread(target=_beat, args=(node_name(sender),), name="heartbeat", daemon=True).start()
+    threading.Thread(target=_beat, args=(_node["name"],), name="heartbeat", daemon=True).start()
 
 
 @signals.worker_shutdown.connect
-def _worker_shutdown(sender: Any = None, **_: Any) -> None:
+def _worker_shutdown(**_: Any) -> None:
     _heartbeat_stop.set()
-    with contextlib.suppress(redis.RedisError):
-        _redis().delete(heartbeat_key(get_settings(), node_name(sender)))
+    if "name" in _node:  # gone at once, not after three missed beats
+        with contextlib.suppress(redis.RedisError):
+            _redis().delete(heartbeat_key(get_settings(), _node["name"]))
