@@ -27,4 +27,12 @@ template:  ## write the index template kept in infra/elasticsearch/ from the fie
 settings-doc:  ## print the settings table the README shows
 	@$(PY) -m shared.settings
 
-.PHONY: help up down test lint template settings-doc
+bench:  ## benchmark harness (issue 8), full run by hand → tests/bench/results/; `make bench QUICK=1`: CI size, < 3 min
+	@bash infra/local/install.sh >/dev/null
+	@bash infra/local/engines.sh
+	$(PY) -m tests.bench $(if $(QUICK),--quick)
+
+bench-quick:  ## the benchmark harness at CI size (under 3 minutes): proves it works, results in test-output/bench-quick/
+	@$(MAKE) --no-print-directory bench QUICK=1
+
+.PHONY: help up down test lint template settings-doc bench bench-quick

@@ -1,0 +1,159 @@
+"""`python -m tests.bench [--quick] [--out DIR]`: every measurement of issue 8 in one run, same machine, same time.
+
+Full run (`make bench`): minutes; writes tests/bench/results/. Quick run (`make bench QUICK=1`): CI size,
+under 3 minutes, writes test-output/bench-quick/ and only proves the harness works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from shared.es.indexer import to_document
+from shared.extraction.pipeline import normalize
+from tests.bench import engine, ingest, normalization, report, search
+from tests.bench.articles import ArticleGenerator, as_document
+from tests.bench.cpu import Meter
+from tests.bench.sizes import FULL, QUICK, Sizes
+from tests.bench.stack import StackKnobs, bench_stack, measured_pids
+from tests.stack import ROOT
+
+SEED = 8
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def measure(pids: dict[str, int], work: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    with Meter(pids) as meter:
+        out: dict[str, Any] = work(*args, **kwargs)
+    out["cpu"] = meter.summary()
+    return out
+
+
+def run_engine(gen: ArticleGenerator, sizes: Sizes, stack: Any, pids: dict[str, int]) -> dict[str, Any]:
+    docs = [as_document(a, f"e{a.n}") for a in gen.articles(1_000_000, sizes.engine_docs)]
+    sweep = [engine.BulkConfig(b, c, r) for b in sizes.bulk_sizes for c in sizes.bulk_clients for r in sizes.refreshes]
+    url = stack.settings.elasticsearch_url
+    result = measure(pids, engine.engine_limit, stack.es, url, f"{stack.namespace}-raw", docs, sweep, sizes.repeats)
+    result["mean_doc_bytes"] = round(statistics.mean(len(orjson.dumps(d)) for d in docs))
+    return result
+
+
+def run_ingest(gen: ArticleGenerator, sizes: Sizes, stack: Any, pids: dict[str, int], kind: str, engine_rate: float) -> dict:
+    count = sizes.e2e_json if kind == "json" else sizes.e2e_html
+    base = 2_000_000 if kind == "json" else 3_000_000
+    alias, url = stack.settings.index_alias, stack.ingest_url
+    ingest.end_to_end(stack.es, alias, url, gen.articles(base, max(20, count // 10)), kind, sizes.post_clients)  # warm-up
+    runs = []
+    with Meter(pids) as meter:
+        for r in range(sizes.repeats):
+            arts = gen.articles(base + (r + 1) * 100_000, count)
+            runs.append(ingest.end_to_end(stack.es, alias, url, arts, kind, sizes.post_clients))
+    rates = [x["articles_per_s"] for x in runs]
+    out = {
+        "runs": runs,
+        "runs_articles_per_s": rates,
+        "articles_per_s": round(statistics.median(rates), 1),
+        "cpu": meter.summary(),
+    }
+    out["ratio_to_engine"] = round(out["articles_per_s"] / engine_rate, 3)
+    return out
+
+
+def fill_batches(gen: ArticleGenerator, sizes: Sizes) -> Iterator[list[dict[str, Any]]]:
+    step = sizes.search_docs // sizes.scale_steps
+    for s in range(sizes.scale_steps):
+        yield [as_document(a, f"s{a.n}") for a in gen.articles(10_000_000 + s * step, step)]
+
+
+def pipeline_doc_bytes(gen: ArticleGenerator) -> int:
+    docs = [to_document(normalize(normalization.json_payload(a))) for a in gen.articles(0, 20)]
+    return round(statistics.mean(len(orjson.dumps(d)) for d in docs))
+
+
+def run(sizes: Sizes, out_dir: Path, command: str) -> dict[str, Any]:
+    gen = ArticleGenerator(SEED)
+    started, load_start = datetime.now(UTC), os.getloadavg()[0]
+    results: dict[str, Any] = {}
+    log("5. normalization alone")
+    results["normalization"] = normalization.normalization(gen.articles(0, sizes.norm_pages), sizes.repeats)
+    with bench_stack(StackKnobs()) as stack:
+        pids = measured_pids(stack)
+        log(f"stack up in namespace {stack.namespace}; 1. engine bulk limit")
+        results["engine"] = eng = run_engine(gen, sizes, stack, pids)
+        results["engine"]["pipeline_mean_doc_bytes"] = pipeline_doc_bytes(gen)
+        log(f"engine {eng['docs_per_s']} docs/s ({eng['best']}); 2a. end-to-end JSON")
+        results["ingest_json"] = run_ingest(gen, sizes, stack, pids, "json", eng["docs_per_s"])
+        log(f"JSON {results['ingest_json']['articles_per_s']}/s; 2b. end-to-end HTML")
+        results["ingest_html"] = h = run_ingest(gen, sizes, stack, pids, "html", eng["docs_per_s"])
+        h["ratio_to_normalization"] = round(h["articles_per_s"] / (2 * results["normalization"]["html_pages_per_core_s"]), 3)
+        rate = results["ingest_json"]["articles_per_s"] / 2
+        log(f"HTML {h['articles_per_s']}/s; 3. freshness at {rate:.1f}/s")
+        arts = gen.articles(4_000_000, max(10, int(rate * sizes.freshness_s)))
+        results["freshness"] = measure(pids, ingest.freshness, stack.es, stack.settings.index_alias, stack.ingest_url, arts, rate)
+        log("6. scale: growing the index")
+        best = engine.BulkConfig(**eng["best_config"])
+        results["scale"] = engine.grow(
+            stack.es, stack.settings.elasticsearch_url, stack.settings.index_alias, fill_batches(gen, sizes), best
+        )
+        results["search_index_docs"] = results["scale"][-1]["articles"]
+        log("4. search latency")
+        queries = search.query_mix(SEED, sizes.search_queries)
+        results["search"] = [
+            measure(
+                pids,
+                search.compare,
+                stack.search_url,
+                stack.settings.elasticsearch_url,
+                stack.settings.index_alias,
+                queries,
+                clients,
+                sizes.repeats,
+            )
+            for clients in (1, 4, 16)
+        ]
+    results["meta"] = {
+        "mode": sizes.name,
+        "seed": SEED,
+        "cpus": os.cpu_count(),
+        "command": command,
+        "started": f"{started:%Y-%m-%d %H:%M}",
+        "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        "load_start": round(load_start, 2),
+        "load_end": round(os.getloadavg()[0], 2),
+        "sizes": sizes.__dict__,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    report.draw(results, out_dir / "scale.png")
+    (out_dir / "RESULTS.md").write_text(report.markdown(results))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="CI size: under 3 minutes, checks the harness works")
+    parser.add_argument("--out", type=Path, help="results folder")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    out = args.out or (ROOT / "test-output" / "bench-quick" if args.quick else Path(__file__).parent / "results")
+    t0 = time.monotonic()
+    results = run(sizes, out, "make bench QUICK=1" if args.quick else "make bench")
+    print(report.table(results))
+    log(f"done in {time.monotonic() - t0:.0f}s; results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The system under test: real gunicorn ingest and search and a real Celery worker, in a `bench-*` namespace.
+
+Built on `tests.stack.Stack` (the integration tests' stack) with knobs for the tuning runs: gunicorn
+workers and worker class, Celery concurrency and prefetch. Never touches the `news` namespace, and never
+stops the shared Redis or Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import redis
+import requests
+
+from shared.es.client import make_client
+from shared.es.index import drop_namespace, ensure_index
+from shared.settings import Settings
+from tests.bench.cpu import pid_file
+from tests.stack import BIN, OUTPUT, ROOT, Stack, free_port, wait_until
+
+
+@dataclass(frozen=True)
+class StackKnobs:
+    gunicorn_workers: int = 2
+    gunicorn_class: str = "sync"  # "gthread" adds --threads
+    gunicorn_threads: int = 4
+    worker_concurrency: int = 2
+    prefetch: int = 4  # Celery's default multiplier
+
+
+def _gunicorn(stack: Stack, name: str, module: str, knobs: StackKnobs) -> str:
+    port = free_port()
+    argv = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(knobs.gunicorn_workers)]
+    argv += ["--worker-class", knobs.gunicorn_class, "--access-logfile", "-", "--log-level", "warning"]
+    if knobs.gunicorn_class == "gthread":
+        argv += ["--threads", str(knobs.gunicorn_threads)]
+    stack.start(name, [*argv, module])
+    url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what=f"{name} /readyz")
+    return url
+
+
+def _worker(stack: Stack, knobs: StackKnobs) -> None:
+    argv = [str(BIN / "celery"), "-A", "services.worker.app", "worker", "--concurrency", str(knobs.worker_concurrency)]
+    argv += ["--prefetch-multiplier", str(knobs.prefetch), "--loglevel", "WARNING", "-n", f"bench-{stack.namespace}@%h"]
+    stack.start("worker", [*argv, "--without-mingle", "--without-gossip"])
+
+
+@contextmanager
+def bench_stack(knobs: StackKnobs | None = None) -> Iterator[Stack]:
+    knobs = knobs or StackKnobs()
+    namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    logs = OUTPUT / namespace
+    logs.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"}
+    settings = Settings(namespace=namespace)
+    es = make_client(settings)
+    client = redis.Redis.from_url(settings.redis_url)
+    client.ping()
+    es.cluster.health(wait_for_status="yellow", timeout="30s")
+    ensure_index(es, settings)
+    stack = Stack(namespace, env, settings, es, client, logs)
+    try:
+        stack.ingest_url = _gunicorn(stack, "ingest", "services.ingest.wsgi:app", knobs)
+        stack.search_url = _gunicorn(stack, "search", "services.search.wsgi:app", knobs)
+        _worker(stack, knobs)
+        yield stack
+    finally:
+        for name in list(stack.processes):
+            stack.stop(name)
+        drop_namespace(es, settings.index_alias)
+        for key in client.scan_iter(f"{namespace}:*", count=1000):
+            client.delete(key)
+        client.delete(settings.queue_name)
+
+
+def measured_pids(stack: Stack) -> dict[str, int]:
+    """The process trees whose CPU each measurement reports."""
+    pids = {name: proc.pid for name, proc in stack.processes.items()}
+    for name in ("elasticsearch", "redis"):
+        pid = pid_file(ROOT / ".run" / f"{name}.pid")
+        if pid:
+            pids[f"{name} (shared)"] = pid
+    return pids
