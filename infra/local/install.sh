@@ -11,6 +11,7 @@ install_debian_packages() {
   command -v unzip >/dev/null || missing+=(unzip)
   command -v mvn >/dev/null || missing+=(maven)
   command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v promtool >/dev/null || missing+=(prometheus)  # promtool checks the alert rules in the tests
   [ -x /usr/bin/chromium ] || missing+=(chromium)  # the newsroom page's browser test (Playwright drives it)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
