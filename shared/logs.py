@@ -10,6 +10,7 @@ down to the index call. `grep <article id> .run/*.log` shows the whole journey.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import re
 import sys
 import time
@@ -26,7 +27,8 @@ _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 access_log = structlog.get_logger("access")
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings, logfile: str | None = None) -> None:
+    """JSON lines on stderr, or appended to `logfile` (a Celery worker's `--logfile`; reopened if rotated)."""
     shared_processors: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -37,7 +39,7 @@ def configure_logging(settings: Settings) -> None:
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, structlog.processors.JSONRenderer()],
         foreign_pre_chain=shared_processors,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler: logging.Handler = logging.handlers.WatchedFileHandler(logfile) if logfile else logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]

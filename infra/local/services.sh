@@ -6,17 +6,24 @@ cd "$ROOT"
 export INGEST_PORT SEARCH_PORT FLOWER_PORT
 BIN="$VENV/bin"
 
+# Prometheus multiprocess metrics (issue 7): each service's processes write into a folder of its own,
+# emptied when the service starts, which its /metrics merges.
+fresh_metrics_dir() {  # fresh_metrics_dir NAME -> prints the folder
+  local dir="$RUN_DIR/metrics/$1"
+  rm -rf "$dir" && mkdir -p "$dir" && echo "$dir"
+}
+
 start_gunicorn() {  # start_gunicorn NAME PORT MODULE
   running "$1" && return
   say "starting the $1 service on 127.0.0.1:$2"
-  "$BIN/gunicorn" --daemon --bind "127.0.0.1:$2" --workers "${GUNICORN_WORKERS:-2}" --timeout 60 \
+  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir "$1")" "$BIN/gunicorn" --daemon --bind "127.0.0.1:$2" --workers "${GUNICORN_WORKERS:-2}" --timeout 60 \
     --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "$3"
 }
 
 start_worker() {
   running worker && return
-  say "starting the Celery worker"
-  "$BIN/celery" -A services.worker.app worker --detach --concurrency "${WORKER_CONCURRENCY:-2}" \
+  say "starting the Celery worker (metrics, readiness on 127.0.0.1:${WORKER_METRICS_PORT:-9808})"
+  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir worker)" "$BIN/celery" -A services.worker.app worker --detach --concurrency "${WORKER_CONCURRENCY:-2}" \
     --pidfile "$RUN_DIR/worker.pid" --logfile "$RUN_DIR/worker.log" --loglevel INFO -n "worker@%h"
 }
 
@@ -29,8 +36,11 @@ start_beat() {
 
 start_flower() {
   running flower && return
-  say "starting Flower on 127.0.0.1:$FLOWER_PORT"
+  say "starting Flower on 127.0.0.1:$FLOWER_PORT${FLOWER_BASIC_AUTH:+ (basic auth)}"
+  # FLOWER_BASIC_AUTH (user:password[,user:password]) protects its page and API; without it the page is open
+  # on loopback and Flower keeps its HTTP API closed. Workers gone for 5 minutes leave the dashboard.
   nohup "$BIN/celery" -A services.worker.app flower --address=127.0.0.1 --port="$FLOWER_PORT" \
+    --purge_offline_workers=300 ${FLOWER_BASIC_AUTH:+--basic_auth="$FLOWER_BASIC_AUTH"} \
     > "$RUN_DIR/flower.log" 2>&1 &
   echo $! > "$RUN_DIR/flower.pid"
 }

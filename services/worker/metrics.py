@@ -76,8 +76,9 @@ def dead_lettered(reason: str) -> None:
 
 # --- Celery signals: logs bound to the article, task runtime, retries ----------------------------------
 @signals.setup_logging.connect
-def _setup_logging(**_: Any) -> None:
-    configure_logging(get_settings())  # JSON lines; connecting this signal stops Celery configuring its own
+def _setup_logging(logfile: str | None = None, **_: Any) -> None:
+    # JSON lines, into --logfile when given; connecting this signal stops Celery configuring its own logging.
+    configure_logging(get_settings(), logfile or None)
 
 
 @signals.task_prerun.connect
