@@ -27,4 +27,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(routes.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(page.bp)
+    page.install_page_headers(app)
     return app

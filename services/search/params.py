@@ -160,7 +160,8 @@ def parse_search_args(args: MultiDict[str, str], recency_decay: bool = True) -> 
     end = parse_when("to", args["to"], end=True) if args.get("to") else None
     if start and end and start >= end:
         raise bad("from", "from is after to")
-    interval = _choice(args, "interval", INTERVALS, None) or _interval(end - start if start and end else None)
+    span = ((end or datetime.now(UTC)) - start) if start else None
+    interval = _choice(args, "interval", INTERVALS, None) or _interval(span)
     filters = {
         "location": _values(args, "location"),
         "country": [country_code(v) for v in _values(args, "country")],

@@ -3,12 +3,13 @@
 User text reaches Elasticsearch only inside `simple_query_string` (no scripts, regexes or
 full query syntax; the REGEXP and FUZZY flags are off) or as term values.
 
-Relevance: the query runs on the language-neutral fields (`title^3`, `subtitle^2`, `body`,
-core `standard` analyzer) and, beside it, on the `*_stem` fields with the query stemmed in the
-language of the articles it is matched against (one clause per group of languages whose stems
-of this query agree). Both clauses add up, so exact word forms rank above mere stem matches.
-A phrase match of the wanted words adds a boost, and a gentle recency factor (x1.0 for old
-articles up to x1.5 for new ones) can be switched off with SEARCH_RECENCY_DECAY=false.
+Matching: the query's syntax on the language-neutral fields (core `standard` analyzer) or on the
+`*_stem` fields with the query stemmed in the language of the articles it is matched against
+(one clause per group of languages whose stems of this query agree).
+Ranking: BM25F (`combined_fields`) of the wanted words over `title^3`, `subtitle^2`, `body`, plus
+the same on the stems (so exact word forms rank above mere stem matches), plus a phrase boost,
+times a gentle recency factor (x1.0 for old articles up to x1.5 for new ones; switch it off
+with SEARCH_RECENCY_DECAY=false).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ FLAGS = "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE|NEAR"
 FACET_SIZE = 20
 RECENCY_SCALE = "30d"  # an article this old gets half the recency bonus
 RECENCY_WEIGHT = 0.5  # the newest article scores x(1 + this); an old one x1
+PHRASE_FACTOR = 1.5  # score multiplier of an article holding the query's words as a phrase
 SOURCE_EXCLUDES = ["notes", "body", "*_stem", "*_suggest"]
 
 
@@ -73,31 +75,55 @@ def _sqs(query: str, fields: list[str]) -> dict[str, Any]:
     }
 
 
-def stemmed_clauses(q: str, languages: list[str]) -> list[dict[str, Any]]:
-    """The stemmed query per group of languages that stem it alike, each only for articles in those languages."""
+def _by_language(q: str, languages: list[str]) -> dict[str, list[str]]:
+    """Languages grouped by how they stem this query: one clause per group."""
     groups: dict[str, list[str]] = {}
     for code in languages:
         groups.setdefault(stemmed_query(q, code), []).append(code)
-    clauses = [
-        {"bool": {"filter": [{"terms": {"language": codes}}], "must": [_sqs(query, stemmed_fields())]}}
-        for query, codes in groups.items()
-        if query.strip()
-    ]
+    return groups
+
+
+def _in_languages(codes: list[str] | None, query: dict[str, Any]) -> dict[str, Any]:
+    """`query` only for articles in `codes` (None: in a language without a stemmer, or none)."""
+    if codes is None:
+        return {"bool": {"must_not": [{"terms": {"language": sorted(LANGUAGES)}}], "must": [query]}}
+    return {"bool": {"filter": [{"terms": {"language": codes}}], "must": [query]}}
+
+
+def matching(q: str, languages: list[str]) -> dict[str, Any]:
+    """Which articles match: the query's syntax on the neutral fields, or on the stems of the article's language."""
+    either = [_sqs(neutral_query(q), full_text_fields())]
+    either += [_in_languages(codes, _sqs(query, stemmed_fields())) for query, codes in _by_language(q, languages).items()]
     unstemmed = stemmed_query(q, None)
-    if unstemmed.strip():  # articles in a language without a stemmer, or none: lower-cased words, scored alike
-        other = {"bool": {"must_not": [{"terms": {"language": sorted(LANGUAGES)}}], "must": [_sqs(unstemmed, stemmed_fields())]}}
-        clauses.append(other)
+    either.append(_in_languages(None, _sqs(unstemmed, stemmed_fields())))
+    return {"bool": {"should": [c for c in either if c], "minimum_should_match": 1}}
+
+
+def _combined(words: str, fields: list[str]) -> dict[str, Any]:
+    return {"combined_fields": {"query": words, "fields": fields, "operator": "or"}}
+
+
+def scoring(q: str, languages: list[str]) -> list[dict[str, Any]]:
+    """How matches rank: BM25F over title^3, subtitle^2, body as one field (so a field that few articles
+    have cannot outweigh the title through its term statistics), and the same on the stems."""
+    wanted = positive_words(q)
+    if not wanted:
+        return []
+    clauses = [_combined(wanted, full_text_fields())]
+    for query, codes in _by_language(wanted, languages).items():
+        clauses.append(_in_languages(codes, _combined(query, stemmed_fields())))
     return clauses
 
 
 def text_query(q: str, languages: list[str] | None = None) -> dict[str, Any]:
     wanted = [code for code in (languages or sorted(LANGUAGES)) if code in LANGUAGES]
-    either = [_sqs(neutral_query(q), full_text_fields()), *stemmed_clauses(q, wanted)]
-    query: dict[str, Any] = {"bool": {"must": [{"bool": {"should": either, "minimum_should_match": 1}}]}}
-    phrase = positive_words(q)
-    if len(phrase.split()) > 1:
-        # Articles that hold the wanted words as a phrase rank above those that merely hold them.
-        query["bool"]["should"] = [{"multi_match": {"query": phrase, "type": "phrase", "fields": full_text_fields(), "boost": 2}}]
+    query: dict[str, Any] = {"bool": {"filter": [matching(q, wanted)], "should": scoring(q, wanted)}}
+    words = positive_words(q)
+    if len(words.split()) > 1:
+        # Holding the wanted words as a phrase (in any field) multiplies the score: scale-free, unlike a summed clause.
+        phrase = {"multi_match": {"query": words, "type": "phrase", "fields": full_text_fields(), "slop": 1}}
+        query = {"function_score": {"query": query, "functions": [{"filter": phrase, "weight": PHRASE_FACTOR}]}}
+        query["function_score"]["boost_mode"] = "multiply"
     return query
 
 

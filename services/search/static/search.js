@@ -1,33 +1,246 @@
-// Renders search results with textContent everywhere but the snippet, which the API escapes itself.
-const form = document.getElementById("search-form");
-const results = document.getElementById("results");
-const summary = document.getElementById("summary");
+// The newsroom search page. Everything shown is set with textContent, except the snippet,
+// which the API has already HTML-escaped around its <mark> tags. The whole state lives in the URL.
+"use strict";
 
-async function run(params) {
-  const answer = await (await fetch("/v1/search?" + params.toString())).json();
-  results.replaceChildren();
-  summary.textContent = answer.error ? answer.error.message : `${answer.total} articles`;
-  for (const hit of answer.hits || []) {
-    const li = document.createElement("li");
-    const title = document.createElement("a");
-    title.href = "/v1/articles/" + encodeURIComponent(hit.id);
-    title.textContent = hit.title || "(untitled)";
-    const meta = document.createElement("div");
-    meta.textContent = [hit.source, hit.location && hit.location.city, hit.published_at].filter(Boolean).join(" · ");
-    const snippet = document.createElement("p");
-    snippet.innerHTML = hit.snippet;
-    li.append(title, meta, snippet);
-    results.append(li);
+const FACETS = ["country", "location", "source", "language"];
+const $ = (id) => document.getElementById(id);
+const state = { cursor: null };
+
+function apiKey() { return localStorage.getItem("newsroom-api-key") || ""; }
+
+async function api(path) {
+  const headers = apiKey() ? { "X-API-Key": apiKey() } : {};
+  const response = await fetch(path, { headers });
+  if (response.status === 401) $("key-box").hidden = false;
+  return response.json();
+}
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+// "2023-10-17T09:30:00+06:00" shown as the place's own wall-clock time and offset.
+function localTime(iso) {
+  if (!iso) return "";
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?[^+\-Z]*(Z|[+-]\d{2}:?\d{2})?/.exec(iso);
+  if (!m) return iso;
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const day = `${Number(m[3])} ${months[Number(m[2]) - 1]} ${m[1]}`;
+  if (!m[4]) return day;
+  const zone = !m[6] ? "" : m[6] === "Z" ? " UTC" : ` UTC${m[6]}`;
+  return `${day}, ${m[4]}:${m[5]}${zone}`;
+}
+
+function params() { return new URLSearchParams(location.search); }
+
+function setUrl(next) {
+  next.delete("cursor");
+  history.pushState(null, "", next.toString() ? "?" + next.toString() : "/");
+  render();
+}
+
+function searchParams() {
+  const p = params();
+  p.delete("view");
+  return p;
+}
+
+function renderFacets(facets, p) {
+  for (const name of FACETS) {
+    const list = document.querySelector(`[data-facet="${name}"] ul`);
+    list.replaceChildren();
+    const chosen = p.getAll(name);
+    const values = facets[name] || [];
+    const shown = new Set(values.map((v) => v.value));
+    // A chosen value with no hits left still shows, so it can be unticked.
+    for (const value of chosen) if (!shown.has(value)) values.push({ value, count: 0 });
+    for (const item of values) {
+      const li = el("li");
+      const label = el("label");
+      const box = el("input");
+      box.type = "checkbox";
+      box.name = name;
+      box.value = item.value;
+      box.checked = chosen.includes(item.value);
+      box.addEventListener("change", () => {
+        const next = params();
+        next.delete("view");
+        const kept = next.getAll(name).filter((v) => v !== item.value);
+        next.delete(name);
+        for (const v of kept) next.append(name, v);
+        if (box.checked) next.append(name, item.value);
+        setUrl(next);
+      });
+      label.append(box, el("span", item.label || item.value), el("span", item.count, "count"));
+      li.append(label);
+      list.append(li);
+    }
   }
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const params = new URLSearchParams({ q: document.getElementById("q").value });
-  history.replaceState(null, "", "?" + params.toString());
-  run(params);
-});
+function renderHistogram(bars) {
+  const box = $("histogram");
+  box.replaceChildren();
+  const top = Math.max(1, ...bars.map((b) => b.count));
+  for (const bar of bars) {
+    const b = el("button");
+    b.type = "button";
+    b.style.height = `${Math.max(4, (100 * bar.count) / top)}%`;
+    b.title = `${bar.key}: ${bar.count}`;
+    b.setAttribute("aria-label", b.title);
+    b.addEventListener("click", () => {
+      const next = searchParams();
+      next.set("from", bar.from);
+      next.set("to", bar.to);
+      setUrl(next);
+    });
+    box.append(b);
+  }
+}
 
-const initial = new URLSearchParams(location.search);
-document.getElementById("q").value = initial.get("q") || "";
-run(initial);
+function renderHit(hit) {
+  const li = el("li");
+  const title = el("a", hit.title || "(untitled)", "title");
+  title.href = "?view=" + encodeURIComponent(hit.id);
+  title.addEventListener("click", (event) => {
+    event.preventDefault();
+    const next = params();
+    next.set("view", hit.id);
+    history.pushState(null, "", "?" + next.toString());
+    render();
+  });
+  const loc = hit.location || {};
+  const place = [loc.city, loc.country].filter(Boolean).join(", ");
+  const meta = el("div", [hit.source, place, localTime(hit.published_at)].filter(Boolean).join(" · "), "meta");
+  const snippet = el("p", null, "snippet");
+  snippet.innerHTML = hit.snippet; // escaped by the API; only <mark> is markup
+  li.append(title, meta, snippet);
+  return li;
+}
+
+async function runSearch(append) {
+  const p = searchParams();
+  if (append && state.cursor) p.set("cursor", state.cursor);
+  const answer = await api("/v1/search?" + p.toString());
+  if (!append) $("results").replaceChildren();
+  if (answer.error) {
+    $("summary").textContent = `${answer.error.field ? answer.error.field + ": " : ""}${answer.error.message}`;
+    $("more").hidden = true;
+    return;
+  }
+  $("summary").textContent = `${answer.total} article${answer.total === 1 ? "" : "s"}`;
+  for (const hit of answer.hits) $("results").append(renderHit(hit));
+  state.cursor = answer.next_cursor;
+  $("more").hidden = !answer.next_cursor;
+  if (!append) {
+    renderFacets(answer.facets, p);
+    renderHistogram(answer.facets.published || []);
+  }
+}
+
+async function showArticle(id) {
+  const box = $("article");
+  box.replaceChildren();
+  const a = await api("/v1/articles/" + encodeURIComponent(id));
+  if (a.error) {
+    box.append(el("p", a.error.message));
+  } else {
+    const back = el("a", "← back to results");
+    back.href = "#";
+    back.addEventListener("click", (event) => { event.preventDefault(); history.back(); });
+    const loc = a.location || {};
+    const meta = [a.source, [loc.city, loc.country].filter(Boolean).join(", "), localTime(a.published_at)];
+    box.append(back, el("h2", a.title || "(untitled)"));
+    if (a.subtitle) box.append(el("p", a.subtitle, "subtitle"));
+    box.append(el("p", meta.filter(Boolean).join(" · "), "meta"));
+    if (a.url) {
+      const link = el("a", a.url);
+      link.href = /^https?:\/\//i.test(a.url) ? a.url : "#";
+      link.rel = "noopener noreferrer";
+      box.append(el("p"), link);
+    }
+    box.append(el("div", a.body || "", "body"));
+  }
+}
+
+function fillForm(p) {
+  $("q").value = p.get("q") || "";
+  $("sort").value = p.get("sort") || "relevance";
+  $("from").value = (p.get("from") || "").slice(0, 10);
+  $("to").value = (p.get("to") || "").slice(0, 10);
+  $("include_duplicates").checked = p.get("include_duplicates") === "true";
+}
+
+function render() {
+  const p = params();
+  fillForm(p);
+  const view = p.get("view");
+  $("article").hidden = !view;
+  $("results").hidden = $("summary").hidden = !!view;
+  $("more").hidden = true;
+  if (view) return showArticle(view);
+  return runSearch(false);
+}
+
+function bind() {
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const next = searchParams();
+    const q = $("q").value.trim();
+    if (q) next.set("q", q); else next.delete("q");
+    if ($("sort").value !== "relevance") next.set("sort", $("sort").value); else next.delete("sort");
+    setUrl(next);
+  });
+  for (const name of ["from", "to"]) {
+    $(name).addEventListener("change", () => {
+      const next = searchParams();
+      if ($(name).value) next.set(name, $(name).value); else next.delete(name);
+      setUrl(next);
+    });
+  }
+  for (const button of document.querySelectorAll(".quick button")) {
+    button.addEventListener("click", () => {
+      const next = searchParams();
+      const hours = Number(button.dataset.hours);
+      next.delete("to");
+      if (hours) next.set("from", new Date(Date.now() - hours * 3600e3).toISOString().slice(0, 19) + "Z");
+      else next.delete("from");
+      setUrl(next);
+    });
+  }
+  $("include_duplicates").addEventListener("change", () => {
+    const next = searchParams();
+    if ($("include_duplicates").checked) next.set("include_duplicates", "true"); else next.delete("include_duplicates");
+    setUrl(next);
+  });
+  $("more").addEventListener("click", () => runSearch(true));
+  $("sort").addEventListener("change", () => $("search-form").requestSubmit());
+  $("key-save").addEventListener("click", () => {
+    localStorage.setItem("newsroom-api-key", $("api-key").value);
+    $("key-box").hidden = true;
+    render();
+  });
+  let pending = null;
+  $("q").addEventListener("input", () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      const typed = $("q").value.trim();
+      if (typed.length < 2) return;
+      const answer = await api("/v1/suggest?q=" + encodeURIComponent(typed));
+      const list = $("suggestions");
+      list.replaceChildren();
+      for (const s of answer.suggestions || []) {
+        const option = el("option");
+        option.value = s.text;
+        list.append(option);
+      }
+    }, 200);
+  });
+  window.addEventListener("popstate", render);
+}
+
+bind();
+render();

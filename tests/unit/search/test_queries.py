@@ -17,7 +17,7 @@ def test_user_text_only_reaches_simple_query_string_without_regexes() -> None:
     text = json.dumps(body)
     for forbidden in ('"regexp"', '"script"', '"query_string"', '"wildcard"', '"fuzzy"'):
         assert forbidden not in text.replace('\\"script\\"', "")
-    clauses = body["query"]["bool"]["must"][0]["bool"]["must"][0]["bool"]["should"]
+    clauses = body["query"]["bool"]["must"][0]["function_score"]["query"]["bool"]["filter"][0]["bool"]["should"]
     assert all("simple_query_string" in c or "simple_query_string" in c["bool"]["must"][0] for c in clauses)
     assert "REGEXP" not in clauses[0]["simple_query_string"]["flags"]
     assert "FUZZY" not in clauses[0]["simple_query_string"]["flags"]
@@ -25,7 +25,7 @@ def test_user_text_only_reaches_simple_query_string_without_regexes() -> None:
 
 def test_stemmed_clause_per_language_group_only_for_articles_in_it() -> None:
     body = search_body(SearchParams(q="floods", filters={"language": ["en", "ru"]}, recency_decay=False))
-    clauses = body["query"]["bool"]["must"][0]["bool"]["must"][0]["bool"]["should"]
+    clauses = body["query"]["bool"]["must"][0]["bool"]["filter"][0]["bool"]["should"]
     stemmed = [(c["bool"]["must"][0]["simple_query_string"]["query"], c["bool"].get("filter")) for c in clauses[1:]]
     assert ("flood", [{"terms": {"language": ["en"]}}]) in stemmed
     assert ("floods", [{"terms": {"language": ["ru"]}}]) in stemmed
