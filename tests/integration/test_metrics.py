@@ -4,6 +4,7 @@ readiness of every process, and one article followed through the JSON logs by it
 from __future__ import annotations
 
 import json
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,12 +44,12 @@ def worker_url(stack: Stack) -> str:
 def consumer_paused(stack: Stack) -> Iterator[None]:
     """The namespace's workers stop taking messages from the queue (Celery's cancel_consumer), then resume."""
     control = make_celery(stack.settings).control
-    queue = stack.settings.queue_name
-    assert control.cancel_consumer(queue, reply=True, timeout=5), "no worker answered cancel_consumer"
+    queue, worker = stack.settings.queue_name, [f"worker-{stack.namespace}@{socket.gethostname()}"]
+    assert control.cancel_consumer(queue, reply=True, destination=worker, limit=1, timeout=10), "the worker did not answer"
     try:
         yield
     finally:
-        control.add_consumer(queue, reply=True, timeout=5)
+        control.add_consumer(queue, reply=True, destination=worker, limit=1, timeout=10)
 
 
 def article(word: str, n: int) -> dict[str, str]:
