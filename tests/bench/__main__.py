@@ -24,7 +24,7 @@ from tests.bench import engine, ingest, normalization, report, search
 from tests.bench.articles import ArticleGenerator, as_document
 from tests.bench.cpu import Meter
 from tests.bench.sizes import FULL, QUICK, Sizes
-from tests.bench.stack import StackKnobs, bench_stack, measured_pids
+from tests.bench.stack import StackKnobs, bench_stack, measured_pids, restart_search
 from tests.stack import ROOT
 
 SEED = 8
@@ -82,13 +82,19 @@ def pipeline_doc_bytes(gen: ArticleGenerator) -> int:
     return round(statistics.mean(len(orjson.dumps(d)) for d in docs))
 
 
-def run(sizes: Sizes, out_dir: Path, command: str) -> dict[str, Any]:
+def run_search(stack: Any, pids: dict[str, int], sizes: Sizes, levels: tuple[int, ...]) -> list[dict[str, Any]]:
+    queries = search.query_mix(SEED, sizes.search_queries)
+    es_url, alias = stack.settings.elasticsearch_url, stack.settings.index_alias
+    return [measure(pids, search.compare, stack.search_url, es_url, alias, queries, c, sizes.repeats) for c in levels]
+
+
+def run(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> dict[str, Any]:
     gen = ArticleGenerator(SEED)
     started, load_start = datetime.now(UTC), os.getloadavg()[0]
     results: dict[str, Any] = {}
     log("5. normalization alone")
     results["normalization"] = normalization.normalization(gen.articles(0, sizes.norm_pages), sizes.repeats)
-    with bench_stack(StackKnobs()) as stack:
+    with bench_stack(StackKnobs(), service_env) as stack:
         pids = measured_pids(stack)
         log(f"stack up in namespace {stack.namespace}; 1. engine bulk limit")
         results["engine"] = eng = run_engine(gen, sizes, stack, pids)
@@ -109,20 +115,10 @@ def run(sizes: Sizes, out_dir: Path, command: str) -> dict[str, Any]:
         )
         results["search_index_docs"] = results["scale"][-1]["articles"]
         log("4. search latency")
-        queries = search.query_mix(SEED, sizes.search_queries)
-        results["search"] = [
-            measure(
-                pids,
-                search.compare,
-                stack.search_url,
-                stack.settings.elasticsearch_url,
-                stack.settings.index_alias,
-                queries,
-                clients,
-                sizes.repeats,
-            )
-            for clients in (1, 4, 16)
-        ]
+        results["search"] = run_search(stack, pids, sizes, (1, 4, 16))
+        log("tuning: the search service under gunicorn gthread (2 workers x 8 threads), same index")
+        restart_search(stack, StackKnobs(gunicorn_class="gthread", gunicorn_threads=8))
+        results["search_gthread"] = run_search(stack, measured_pids(stack), sizes, (4, 16))
     results["meta"] = {
         "mode": sizes.name,
         "seed": SEED,
@@ -141,15 +137,30 @@ def run(sizes: Sizes, out_dir: Path, command: str) -> dict[str, Any]:
     return results
 
 
+def argv_or_sys(argv: list[str] | None) -> list[str]:
+    return list(argv) if argv is not None else sys.argv[1:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="CI size: under 3 minutes, checks the harness works")
     parser.add_argument("--out", type=Path, help="results folder")
+    parser.add_argument(
+        "--service-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment of the services under test (a before/after of a tuning change)",
+    )
     args = parser.parse_args(argv)
+    service_env = dict(item.split("=", 1) for item in args.service_env)
     sizes = QUICK if args.quick else FULL
     out = args.out or (ROOT / "test-output" / "bench-quick" if args.quick else Path(__file__).parent / "results")
     t0 = time.monotonic()
-    results = run(sizes, out, "make bench QUICK=1" if args.quick else "make bench")
+    command = "make bench QUICK=1" if args.quick else "make bench"
+    if args.service_env:
+        command = " ".join([".venv/bin/python -m tests.bench", *argv_or_sys(argv)])
+    results = run(sizes, out, command, service_env)
     print(report.table(results))
     log(f"done in {time.monotonic() - t0:.0f}s; results in {out}")
     return 0

@@ -21,6 +21,17 @@ from tests.bench.articles import Article, as_html, as_json
 POLL_S = 0.05
 
 
+def post_politely(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+    """POST until accepted, waiting out `Retry-After` on 429/503 as a well-behaved client does."""
+    for _ in range(100):
+        answer = session.post(url, timeout=120, **kwargs)
+        if answer.status_code not in (429, 503):
+            break
+        time.sleep(float(answer.headers.get("Retry-After", "1")))
+    assert answer.status_code == 202, f"{answer.status_code} {answer.text[:300]}"
+    return answer
+
+
 def searchable_count(es: Elasticsearch, alias: str) -> int:
     return int(es.count(index=alias)["count"])
 
@@ -44,8 +55,7 @@ def _post_json_batches(url: str, articles: list[Article], batch: int, clients: i
 
     def post(chunk: list[Article]) -> None:
         session = local.__dict__.setdefault("s", requests.Session())
-        answer = session.post(f"{url}/v1/articles", json={"articles": [as_json(a) for a in chunk]}, timeout=120)
-        assert answer.status_code == 202, answer.text[:300]
+        post_politely(session, f"{url}/v1/articles", json={"articles": [as_json(a) for a in chunk]})
 
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(post, chunks))
@@ -56,14 +66,8 @@ def _post_pages(url: str, articles: list[Article], clients: int) -> None:
 
     def post(a: Article) -> None:
         session = local.__dict__.setdefault("s", requests.Session())
-        answer = session.post(
-            f"{url}/v1/articles/raw",
-            params={"url": a.url},
-            data=as_html(a).encode(),
-            headers={"Content-Type": "text/html; charset=utf-8"},
-            timeout=120,
-        )
-        assert answer.status_code == 202, answer.text[:300]
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        post_politely(session, f"{url}/v1/articles/raw", params={"url": a.url}, data=as_html(a).encode(), headers=headers)
 
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(post, articles))
@@ -145,8 +149,7 @@ def freshness(
         time.sleep(max(0.0, due - time.monotonic()))
         late.append(time.monotonic() - due)
         session = local.__dict__.setdefault("s", requests.Session())
-        answer = session.post(f"{ingest_url}/v1/articles", json=as_json(articles[n]), timeout=60)
-        assert answer.status_code == 202, answer.text[:300]
+        answer = post_politely(session, f"{ingest_url}/v1/articles", json=as_json(articles[n]))
         watcher.accepted(answer.json()["id"], time.monotonic())
 
     with ThreadPoolExecutor(clients) as pool:

@@ -50,7 +50,8 @@ def table(r: dict[str, Any]) -> str:
             (
                 f"4. Search, {s['clients']} client(s), {r['search_index_docs']:,} docs",
                 f"p50 {s['service_p50_ms']:g} ms, p99 {s['service_p99_ms']:g} ms",
-                f"direct ES p50 {s['direct_p50_ms']:g} ms, p99 {s['direct_p99_ms']:g} ms",
+                f"direct ES p50 {s['direct_p50_ms']:g} ms, p99 {s['direct_p99_ms']:g} ms; {s['requests']} requests each"
+                + (f", errors {s['service_errors']}/{s['direct_errors']}" if s["service_errors"] or s["direct_errors"] else ""),
                 f"×{s['ratio_p50']:g} p50, ×{s['ratio_p99']:g} p99 (target ≤ 1.3, ≤ 2)",
                 _cpu(s),
             )
@@ -90,7 +91,7 @@ def markdown(r: dict[str, Any]) -> str:
             f"Run {meta['started']} → {meta['finished']} UTC on {meta['cpus']} cores, seed {meta['seed']}; "
             f"load average (1 min) at start {meta['load_start']:g}, at end {meta['load_end']:g}. "
             f"Elasticsearch and Redis are shared with other work on the machine; their CPU figures include it.",
-            f"Command: `{meta['command']}`",
+            f"Command: `{meta['command']}`" + (f" (services ran with {meta['service_env']})" if meta.get("service_env") else ""),
             "",
             table(r),
             "",

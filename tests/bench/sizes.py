@@ -23,5 +23,5 @@ class Sizes:
     search_queries: int  # queries per latency run and per concurrency level
 
 
-FULL = Sizes("full", 3, 150, 10_000, (500, 2000), (1, 2), ("1s", "-1"), 3000, 600, 4, 30, 100_000, 10, 300)
+FULL = Sizes("full", 3, 100, 5_000, (500, 2000), (1, 2), ("-1",), 300, 80, 4, 30, 100_000, 10, 60)
 QUICK = Sizes("quick", 1, 10, 600, (300,), (1, 2), ("-1",), 60, 12, 4, 3, 1_500, 3, 16)

@@ -50,13 +50,26 @@ def _worker(stack: Stack, knobs: StackKnobs) -> None:
     stack.start("worker", [*argv, "--without-mingle", "--without-gossip"])
 
 
+def warm_up(stack: Stack) -> None:
+    """One article all the way through, so no measurement starts while the worker is still importing."""
+    answer = stack.post("/v1/articles", json={"title": f"Warm-up {stack.namespace}", "body": "The stack is ready."})
+    answer.raise_for_status()
+    stack.wait_status(answer.json()["id"], timeout=180)
+
+
+def restart_search(stack: Stack, knobs: StackKnobs) -> None:
+    """The search service again with other gunicorn knobs (same namespace, same index): a before/after."""
+    stack.stop("search")
+    stack.search_url = _gunicorn(stack, "search", "services.search.wsgi:app", knobs)
+
+
 @contextmanager
-def bench_stack(knobs: StackKnobs | None = None) -> Iterator[Stack]:
+def bench_stack(knobs: StackKnobs | None = None, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     knobs = knobs or StackKnobs()
     namespace = f"bench-{uuid.uuid4().hex[:8]}"
     logs = OUTPUT / namespace
     logs.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING", **(extra_env or {})}
     settings = Settings(namespace=namespace)
     es = make_client(settings)
     client = redis.Redis.from_url(settings.redis_url)
@@ -68,6 +81,7 @@ def bench_stack(knobs: StackKnobs | None = None) -> Iterator[Stack]:
         stack.ingest_url = _gunicorn(stack, "ingest", "services.ingest.wsgi:app", knobs)
         stack.search_url = _gunicorn(stack, "search", "services.search.wsgi:app", knobs)
         _worker(stack, knobs)
+        warm_up(stack)
         yield stack
     finally:
         for name in list(stack.processes):
