@@ -30,6 +30,7 @@ def flower(stack: Stack) -> Iterator[str]:
 
 def test_flower_api_lists_the_running_worker(stack: Stack, flower: str) -> None:
     assert requests.get(f"{flower}/api/workers", timeout=10).status_code == 401  # basic auth is on
+    assert requests.get(f"{flower}/metrics", timeout=10).ok  # Prometheus scrapes it without credentials
 
     def workers() -> dict[str, object]:
         answer: dict[str, object] = requests.get(f"{flower}/api/workers", params={"refresh": 1}, auth=AUTH, timeout=20).json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,3 +33,14 @@ def test_alerts_fire_when_they_should_and_only_then() -> None:
     """Backlog growing for 10 minutes, no worker online, dead letters growing, Elasticsearch unreachable."""
     result = promtool("test", "rules", "tests/alerts_test.yml")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_dashboard_query_is_valid_promql(tmp_path: Path) -> None:
+    """Each Grafana panel's query, checked by promtool as a recording rule (the parser Prometheus itself uses)."""
+    dashboard = json.loads((PROMETHEUS.parent / "grafana" / "dashboards" / "newsroom-pipeline.json").read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    rules = {"groups": [{"name": "dashboard", "rules": [{"record": f"panel:query{i}", "expr": e} for i, e in enumerate(exprs)]}]}
+    (tmp_path / "dashboard-rules.yml").write_text(json.dumps(rules))
+    result = promtool("check", "rules", str(tmp_path / "dashboard-rules.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(exprs)} rules found" in result.stdout
