@@ -23,7 +23,7 @@ WRITTEN_DATE = re.compile(
     r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:?\d\d)?)?)",
     re.IGNORECASE,
 )
-TIME = re.compile(r"\b([01]?\d|2[0-3])[:.h](\d\d)\b(?:\s*(am|pm|a\.m\.|p\.m\.|uhr))?", re.IGNORECASE)
+TIME = re.compile(r"\b([01]?\d|2[0-3])(?:[:.]|\s?h\s?)(\d\d)\b(?:\s*(am|pm|a\.m\.|p\.m\.|uhr))?", re.IGNORECASE)
 _OFFSET = re.compile(
     r"(?:Z|[+-]\d\d:?\d\d|\bUTC\b|\bGMT\b|\b[ECMP][SD]T\b|\bMSK\b|\bCES?T\b)\s*$|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)",
     re.I,
@@ -39,7 +39,10 @@ def date_span(text: str) -> str | None:
     clock = TIME.search(rest) if not re.match(r"\d\d:\d\d", found.group(0)[11:]) else None
     before = TIME.search(text[max(0, found.start() - 12) : found.start()])
     clock = clock or before
-    return found.group(0).rstrip(",") + (f" {clock.group(0)}" if clock else "")
+    if not clock:
+        return found.group(0).rstrip(",")
+    meridiem = (clock.group(3) or "").lower().replace(".", "").replace("uhr", "")
+    return f"{found.group(0).rstrip(',')} {clock.group(1)}:{clock.group(2)} {meridiem}".strip()
 
 
 def _zone(name: str | None) -> ZoneInfo | None:

@@ -30,13 +30,14 @@ COOKIES = re.compile(r"\bcookies?\b|datenschutz(einstellungen|erklärung)|\bcons
 ADS = re.compile(r"^(advertisement|advertising|anzeige|werbung|publicité|publicidad|реклама|sponsored|ad)$", _I)
 READ_MORE = re.compile(
     r"^(read (more|also|next)|related( articles| stories| news)?|more (on|from|stories)|see also|lesen sie (auch|mehr)"
-    r"|mehr zum thema|auch interessant|lire (aussi|la suite)|à lire aussi|sur le même sujet|lee (también|más)|te puede interesar"
+    r"|mehr zum thema|auch interessant|lire (aussi|la suite)|à lire aussi|sur le même sujet"
+    r"|(lee|lea|vea) (también|más)|te puede interesar"
     r"|noticias relacionadas|читайте (также|еще|ещё)|по теме|смотрите также|другие новости|most (read|popular)|trending)\b",
     _I,
 )
 NEWSLETTER = re.compile(
     r"newsletter|subscribe|sign up|abonnieren|abonnez-vous|suscríbete|подпишитесь|inscrivez-vous"
-    r"|anmelden|sign in|log in|einloggen",
+    r"|anmelden|sign in|log in|einloggen|ingresar|suscribite|iniciar sesión|se connecter|войти",
     _I,
 )
 TAGS = re.compile(r"^(tags?|topics?|themen|schlagworte|mots-clés|étiquettes|etiquetas|теги|темы|keywords)\s*:", _I)
@@ -109,8 +110,11 @@ def words(text: str) -> int:
 
 
 def is_nav(line: str) -> bool:
-    items = [p.strip(" .›»>|/") for p in re.split(r"\s*(?:[|›»>/]|\s{2,})\s*", line)]
+    """A menu: known section names, or three or more short items between separators."""
+    items = [p.strip(" .›»>|/·-") for p in re.split(r"\s*(?:[|›»>/·]|\s-\s|\s{2,})\s*", line)]
     items = [i for i in items if i]
+    if len(items) >= 3 and all(words(i) <= 3 for i in items) and not re.search(r"[.!?]$", line):
+        return True
     return bool(items) and all(re.sub(r"^\d+\.\s*", "", i).lower() in NAV_WORDS for i in items)
 
 
@@ -154,6 +158,7 @@ def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
             kept.append(paragraph)
             continue
         dropped.append(kind)
-        if kind in ("copyright", "related") and index >= len(paragraphs) * 0.5 and kept:
+        ends_article = kind == "copyright" or (kind == "related" and words(paragraph) <= 4)
+        if ends_article and index >= len(paragraphs) * 0.5 and kept:
             break
     return kept, dropped

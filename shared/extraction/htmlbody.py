@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import trafilatura
 
 from shared.extraction.furniture import strip_furniture
+
+# Below this share of the default mode's text, precision mode is taken to have dropped the article.
+PRECISION_KEEPS = 0.2
 
 
 @dataclass
@@ -24,18 +28,29 @@ def trafilatura_text(html: str, url: str | None = None) -> str:
     return trafilatura.extract(html, url=url) or ""
 
 
+def _paragraphs(doc: Any) -> list[str]:
+    text = (doc.text if doc is not None else "") or ""
+    kept, _ = strip_furniture([p.strip() for p in text.split("\n") if p.strip()])
+    return kept
+
+
 def extract_body(html: str, url: str | None = None) -> Extracted:
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=True)
+    """trafilatura in precision mode, unless that lost most of what its default mode finds."""
+    options: dict[str, Any] = {"url": url, "with_metadata": True, "include_comments": False, "include_tables": True}
+    precise = trafilatura.bare_extraction(html, favor_precision=True, **options)
+    broad = trafilatura.bare_extraction(html, **options)
+    chosen = _paragraphs(precise)
+    fallback = _paragraphs(broad)
+    if sum(map(len, chosen)) < PRECISION_KEEPS * sum(map(len, fallback)):
+        chosen = fallback
+    doc: Any = precise if precise is not None else broad
     if doc is None:
         return Extracted()
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    paragraphs = [p.strip() for p in (data.get("text") or "").split("\n") if p.strip()]
-    kept, _ = strip_furniture(paragraphs)
     return Extracted(
-        text="\n\n".join(kept),
-        title=data.get("title"),
-        date=data.get("date"),
-        sitename=data.get("sitename"),
-        url=data.get("url"),
-        authors=[a.strip() for a in (data.get("author") or "").split(";") if a.strip()],
+        text="\n\n".join(chosen),
+        title=doc.title,
+        date=doc.date,
+        sitename=doc.sitename,
+        url=doc.url,
+        authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import lxml.html
 
+_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "webpage", "report"}
 
 
@@ -93,19 +94,21 @@ def _from_ld(meta: PageMeta, root: Any) -> None:
 def read_meta(html: str) -> PageMeta:
     meta = PageMeta()
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+        # Bytes with the parser's encoding fixed: the page's <meta charset> no longer applies to decoded text.
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except (ValueError, lxml.etree.ParserError):
         return meta
     _from_ld(meta, root)
     meta.og_title = _meta(root, "og:title", "twitter:title")
-    meta.h1 = _text(root.xpath("//article//h1") or root.xpath("//main//h1") or root.xpath("//h1"))
+    meta.h1 = _text(root.xpath("//article//h1") or root.xpath("//main//h1") or root.xpath("//h1") or root.xpath("//body//h2")[:1])
     meta.title_tag = _text(root.xpath("//title"))
     meta.description = meta.description or _meta(root, "og:description", "description", "twitter:description")
     meta.standfirst = _text(
         root.xpath(
             '//*[self::p or self::h2 or self::div][contains(concat(" ", normalize-space(@class), " "), " standfirst ")'
             ' or contains(@class, "subtitle") or contains(@class, "lead") or contains(@class, "dek")'
-            ' or contains(@class, "teaser")'
+            ' or contains(@class, "teaser") or contains(@class, "subtitulo") or contains(@class, "entradilla")'
+            ' or contains(@class, "sous-titre") or contains(@class, "untertitel") or contains(@class, "podzagolovok")'
             ' or contains(@class, "summary") or contains(@class, "chapo") or contains(@class, "intro")]'
         )[:1]
     )
@@ -129,7 +132,7 @@ def read_meta(html: str) -> PageMeta:
 
 def strip_site_name(title: str, site_names: list[str]) -> str:
     """'Headline | Site' or 'Site - Headline' -> 'Headline'. Only a separated part that names the site goes."""
-    parts = re.split(r"\s+[|–—•·:-]\s+|\s+[|]\s*|\s*[|]\s+", title)
+    parts = re.split(r"\s+(?:[|–—•·:-]|::)\s+|\s+[|]\s*|\s*[|]\s+", title)
     if len(parts) < 2:
         return title
     folded_sites = {re.sub(r"\W+", "", s.casefold()) for s in site_names if s}
@@ -139,7 +142,7 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
         return bool(key) and any(key == s or (len(key) >= 3 and (key in s or s in key)) for s in folded_sites)
 
     if is_site(parts[-1]):
-        return re.sub(r"\s*[|–—•·:-]\s*$", "", title[: title.rfind(parts[-1])]).strip() or title
+        return re.sub(r"\s*(?:[|–—•·:-]|::)\s*$", "", title[: title.rfind(parts[-1])]).strip() or title
     if is_site(parts[0]):
-        return re.sub(r"^\s*[|–—•·:-]\s*", "", title[len(parts[0]) :]).strip() or title
+        return re.sub(r"^\s*(?:[|–—•·:-]|::)\s*", "", title[len(parts[0]) :]).strip() or title
     return title

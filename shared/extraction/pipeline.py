@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from shared.article import Location, NormalizedArticle
-from shared.extraction import meta_rules, parsers, place_rules, text_rules
+from shared.extraction import body_rules, meta_rules, parsers, place_rules, text_rules
+from shared.extraction.charset import decode_page
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
 from shared.extraction.rules import Rule, run_rules
@@ -14,11 +15,56 @@ from shared.ids import content_hash
 assert parsers  # imported for its side effect: the format registry
 
 # Order matters: clean text first; the place before the date (its zone gives the offset).
-RULES: list[Rule] = [*text_rules.RULES, *meta_rules.LANGUAGE_RULES, *place_rules.RULES, *meta_rules.DATE_RULES]
+RULES: list[Rule] = [
+    *text_rules.RULES,
+    *body_rules.RULES,
+    *meta_rules.LANGUAGE_RULES,
+    *place_rules.RULES,
+    *meta_rules.DATE_RULES,
+]
+
+
+MAX_PAGE_CHARS = 5_000_000  # a page longer than the ingest limit is cut, so no input can hold a worker for long
+
+
+class UnparseablePayload(ValueError):
+    """The payload is not one the workers know how to read at all (the worker dead-letters it)."""
+
+
+def _checked(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
+        raise UnparseablePayload("a payload must be an object with a string `id`")
+    if payload.get("kind") == "raw":
+        content = payload.get("content")
+        if isinstance(content, bytes | bytearray):
+            content = decode_page(bytes(content), payload.get("charset"))
+        if not isinstance(content, str):
+            raise UnparseablePayload("a raw page needs its `content` as text")
+        payload = {**payload, "content": content[:MAX_PAGE_CHARS]}
+    elif payload.get("kind") == "article" and not isinstance(payload.get("article"), dict):
+        raise UnparseablePayload("an article payload needs an `article` object")
+    return payload
+
+
+def _fallback(payload: dict[str, Any], exc: Exception) -> Draft:
+    """The format's parser failed on this input: keep its text, so the article is still searchable."""
+    source = payload.get("content") if payload.get("kind") == "raw" else (payload.get("article") or {}).get("body")
+    draft = Draft(id=payload["id"], url=payload.get("url"), source=payload.get("source"), body=str(source or ""))
+    draft.notes.append(f"parse: {type(exc).__name__}: {exc}"[:300])
+    return draft
 
 
 def normalize(payload: dict[str, Any]) -> NormalizedArticle:
-    draft = parser_for(payload).parse(payload)
+    """Never raises for a payload of a known kind; `UnparseablePayload` for one that is not."""
+    payload = _checked(payload)
+    try:
+        parser = parser_for(payload)
+    except ValueError as exc:
+        raise UnparseablePayload(str(exc)) from exc
+    try:
+        draft = parser.parse(payload)
+    except Exception as exc:  # noqa: BLE001 - a parser's failure on odd input must not lose the article
+        draft = _fallback(payload, exc)
     run_rules(draft, RULES)
     return to_article(draft, ingested_at=payload.get("accepted_at"))
 

@@ -7,14 +7,15 @@ import re
 
 from shared.extraction.draft import Draft
 from shared.extraction.rules import Rule
-from shared.places.mentions import places_mentioned
+from shared.places.gazetteer import fold, gazetteer
+from shared.places.mentions import capitalised_runs, mention_index, places_mentioned
 from shared.places.resolve import resolve_place
 
 # "WASHINGTON (Reuters) — ", "MOSCOW, Oct. 5 (AP) - ", "Berlin (dpa) - ", "PARIS, 5 mars (AFP) -"
 BODY_DATELINE = re.compile(
     r"^(?P<place>[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_][^\W\d_.'’-]*){0,3}(?:,\s*[^\W\d_][\w.]*(?:\s[^\W\d_][\w.]*)?)?)"
-    r"\s*(?:,\s*(?:le\s+|el\s+)?[\w.]{2,10}\s\d{1,2}|,\s*(?:le\s+|el\s+)?\d{1,2}\.?\s[\w.]{2,12})?\s*"
-    r"(?:\((?P<agency>[\w .-]{2,20})\)\s*)?[—–-]{1,2}\s"
+    r"\s*(?:,\s*(?:le\s+|el\s+)?[\w.]{2,10}\s\d{1,2}|,\s*(?:le\s+|el\s+)?\d{1,2}\.?\s[\w.]{2,12})?(?:,?\s\d{4})?\s*"
+    r"(?:\((?P<agency>[\w .-]{2,20})\)\s*)?\.?[—–-]{1,2}\s"
 )
 
 
@@ -30,14 +31,32 @@ def body_dateline(body: str) -> str | None:
     return None
 
 
+def title_city(title: str) -> str | None:
+    """The first larger city (as places mentioned count them) the headline names."""
+    gaz = gazetteer()
+    for run in capitalised_runs(title):
+        for size in range(min(3, len(run)), 0, -1):
+            for start in range(len(run) - size + 1):
+                name = " ".join(run[start : start + size])
+                key = fold(name)
+                if key in mention_index() and key in gaz.cities and key not in gaz.country_names:
+                    return name
+    return None
+
+
 def _find_location(draft: Draft) -> None:
     text = "\n".join(filter(None, [draft.title, draft.subtitle, draft.body]))
-    for raw in (draft.location_raw, body_dateline(draft.body)):
+    openings = draft.body.split("\n\n")[:2]
+    for raw in (draft.location_raw, *(body_dateline(p) for p in openings)):
         if raw:
             location = resolve_place(raw, text)
             if location:
                 draft.location = location
                 return
+    city = title_city(draft.title or "")
+    if city:  # no dateline: a city the headline names ("Sydney records its wettest July day")
+        draft.location = resolve_place(city, text)
+        return
     if draft.location_raw:
         draft.notes.append(f"location: no known place in {draft.location_raw!r}")
 

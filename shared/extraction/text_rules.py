@@ -37,9 +37,20 @@ def clean_line_text(text: str | None) -> str | None:
     return folded or None
 
 
+def strip_markup(text: str) -> str:
+    """Text without markup, whatever the input: parsed when lxml can, tags cut out when it cannot."""
+    for _ in range(2):  # escaped markup (&lt;b&gt;) turns into markup once unescaped: take it out too
+        if not looks_like_html(text):
+            return text
+        try:
+            text = html_to_text(text)
+        except (ValueError, lxml.etree.ParserError):
+            text = html.unescape(_TAG.sub(" ", text))
+    return _TAG.sub(" ", text)
+
+
 def clean_body(text: str) -> str:
-    if looks_like_html(text):
-        text = html_to_text(text)
+    text = strip_markup(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     paragraphs = (_BLANKS.sub(" ", p.replace("\n", " ")).strip() for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)

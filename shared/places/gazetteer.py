@@ -216,7 +216,10 @@ class Gazetteer:
         return self.country_names.get(folded)
 
     def cities_named(self, name: str) -> list[City]:
-        return self.cities.get(fold(name), [])
+        """Cities of that name, those whose main name it is first ("New Delhi" before Delhi), then by population."""
+        key = fold(name)
+        found = self.cities.get(key, [])
+        return sorted(found, key=lambda c: (fold(c.name) != key, -c.population))
 
     def capital(self, code: str) -> City | None:
         country = self.countries.get(code)

@@ -38,7 +38,7 @@ def _country_of(parts: list[str]) -> tuple[str | None, str | None, list[str]]:
     return code, region, rest
 
 
-def _pick(candidates: list[City], code: str | None, region: str | None, text: str | None) -> City | None:
+def _pick(candidates: list[City], code: str | None, region: str | None, text: str | None, raw_city: str = "") -> City | None:
     state_code = gazetteer().us_state_codes.get(region or "") if code == "US" else None
     if state_code:
         candidates = [c for c in candidates if c.admin1 == state_code] or candidates
@@ -46,6 +46,10 @@ def _pick(candidates: list[City], code: str | None, region: str | None, text: st
         candidates = [c for c in candidates if c.country_code == code]
         return candidates[0] if candidates else None
     if text and len({c.country_code for c in candidates}) > 1:
+        # The city's own name must not vote for the country of its best-known namesake.
+        names = {c.name for c in candidates} | {raw_city}
+        for name in sorted(names, key=len, reverse=True):
+            text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
         mentioned: Counter[str] = count_mentions(text)
         best = max(candidates, key=lambda c: (mentioned.get(c.country_code, 0), c.population))
         if mentioned.get(best.country_code, 0) > 0:
@@ -64,7 +68,7 @@ def resolve_place(raw: str, text: str | None = None) -> dict[str, Any] | None:
         return None
     gaz = gazetteer()
     code, region, rest = _country_of(parts)
-    city = _pick(gaz.cities_named(rest[0]), code, region, text) if rest else None
+    city = _pick(gaz.cities_named(rest[0]), code, region, text, rest[0]) if rest else None
     if city is None and code is None:
         return None
     code = code or (city.country_code if city else None)

@@ -1,0 +1,64 @@
+"""Rules on the body's opening: what an extractor left above the first paragraph (the headline again,
+the standfirst, a byline, a date line, a lone place line) comes out, and tells us authors, date, place."""
+
+from __future__ import annotations
+
+import re
+
+from shared.extraction.draft import Draft
+from shared.extraction.furniture import BYLINE, furniture_kind, words
+from shared.extraction.rules import Rule
+from shared.extraction.text_rules import html_to_text
+from shared.extraction.textpage import dateline_parts, is_breadcrumb
+from shared.places.resolve import resolve_place
+
+HEAD_PARAGRAPHS = 6
+_SPACE = re.compile(r"\s+")
+
+
+def _same(a: str | None, b: str) -> bool:
+    return bool(a) and _SPACE.sub(" ", a or "").strip().casefold() == _SPACE.sub(" ", b).strip().casefold()
+
+
+def _trim_head(draft: Draft) -> None:
+    paragraphs = draft.body.split("\n\n")
+    while paragraphs and len(paragraphs) > 1:
+        head = paragraphs[0]
+        byline = BYLINE.match(head)
+        dateline = dateline_parts(head)
+        if _same(draft.title, head) or _same(draft.subtitle, head) or furniture_kind(head) or is_breadcrumb(head):
+            pass
+        elif byline:
+            draft.authors = draft.authors or [
+                a.strip() for a in re.split(r",| and | und | et | y | и ", byline["names"]) if a.strip()
+            ]
+        elif dateline:
+            draft.location_raw = draft.location_raw or dateline[0]
+            draft.published_raw = draft.published_raw or dateline[1]
+        elif words(head) <= 4 and resolve_place(head):
+            draft.location_raw = draft.location_raw or head
+        else:
+            break
+        paragraphs.pop(0)
+    draft.body = "\n\n".join(paragraphs)
+
+
+def _page_dateline(draft: Draft) -> None:
+    """An HTML page's visible date line ("Barcelona, 21 de junio de 2024, 14:35") near its headline."""
+    lines = [line.strip() for line in html_to_text(draft.html or "").split("\n") if line.strip()]
+    start = next((i for i, line in enumerate(lines) if _same(draft.title, line)), 0)
+    for line in lines[start : start + HEAD_PARAGRAPHS * 2]:
+        found = dateline_parts(line)
+        if found:
+            draft.location_raw = draft.location_raw or found[0]
+            if not draft.published_raw or not re.search(r"\d\d:\d\d|T\d\d", draft.published_raw):
+                draft.published_raw = (
+                    found[1] if re.search(r"\d:\d\d", found[1]) or not draft.published_raw else draft.published_raw
+                )
+            return
+
+
+RULES = [
+    Rule("body-head", _trim_head, predicate=lambda d: bool(d.body)),
+    Rule("page-dateline", _page_dateline, predicate=lambda d: bool(d.html)),
+]
