@@ -51,7 +51,7 @@ HTTP_LATENCY = Histogram(
 )
 RATE_LIMITED = Counter(
     "newsroom_rate_limited_requests_total",
-    "Requests refused with 429, by service and API key id (the configured id, never the key; `anonymous` without one).",
+    "Search requests refused with 429 by the partner rate limit, by API key id (the key's configured name, never the key).",
     ["service", "key_id"],
 )
 
@@ -185,8 +185,8 @@ def record_request(service: str, endpoint: str, response: Response) -> None:
     start = g.get("metrics_start")
     if start is not None:
         HTTP_LATENCY.labels(service, endpoint).observe(time.perf_counter() - start)
-    if status == 429:
-        RATE_LIMITED.labels(service, str(g.get("api_key_id") or "anonymous")).inc()
+    if status == 429 and service == "search":  # partner rate limits; the ingest's 429 is backpressure (queue_full)
+        RATE_LIMITED.labels(service, str(g.get("api_key_name") or "anonymous")).inc()
     if service == "ingest" and request.method == "POST" and endpoint.startswith("/v1/articles"):
         INGEST_BYTES.labels(endpoint).inc(request.content_length or 0)
         for outcome, reason in article_outcomes(response):

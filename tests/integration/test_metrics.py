@@ -13,7 +13,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.celery_app import make_celery
-from tests.stack import Stack, wait_until
+from tests.stack import Stack, free_port, wait_until
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -161,3 +161,24 @@ def test_one_article_followed_through_the_logs_by_its_request_id(stack: Stack) -
     assert all(line["article_id"] == article_id for line in traced)
     access = [line for line in log_lines(stack, "ingest") if line.get("request_id") == request_id]
     assert [line["article_ids"] for line in access] == [[article_id]]
+
+
+def test_rate_limited_requests_are_counted_per_key_name_never_the_key(stack: Stack) -> None:
+    plain_env = stack.env
+    stack.env = {**plain_env, "SEARCH_API_KEYS": "partner-a:secret-key-a", "SEARCH_RATE_LIMIT": "2/minute"}
+    try:
+        url = stack.start_gunicorn("search-limited", free_port(), "services.search.wsgi:app")
+    finally:
+        stack.env = plain_env
+    try:
+        statuses = [
+            requests.get(f"{url}/v1/search", params={"q": "x"}, headers={"X-API-Key": "secret-key-a"}, timeout=10).status_code
+            for _ in range(3)
+        ]
+        assert statuses == [200, 200, 429]
+        text = requests.get(f"{url}/metrics", timeout=10).text
+        assert "secret-key-a" not in text
+        limited = value(scrape(url), "newsroom_rate_limited_requests_total", service="search", key_id="partner-a")
+        assert limited == 1
+    finally:
+        stack.stop("search-limited")
