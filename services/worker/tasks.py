@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import redis
 from celery import Celery, Task
 from celery.exceptions import Ignore, Reject, SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import worker_init
 from elasticsearch import Elasticsearch
 
 from services.worker import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
@@ -42,6 +43,20 @@ def es() -> Elasticsearch:
 @lru_cache(maxsize=1)
 def redis_client() -> redis.Redis:
     return redis.Redis.from_url(get_settings().redis_url, socket_timeout=10, socket_connect_timeout=3)
+
+
+WARM_UP = {"id": "warm-up", "kind": "article", "article": {"title": "Warm-up", "body": "Astana, Kazakhstan. A warm-up text."}}
+
+
+@worker_init.connect
+def warm_up(**_: Any) -> None:
+    """Load what the normalizer loads on first use (gazetteers, language models: seconds of work) once in the
+    main process, before the pool forks: a fresh child (after a crash) then starts warm instead of spending
+    its first article's time limit loading data, and the children share those pages."""
+    try:
+        normalize(WARM_UP)
+    except Exception:  # a warm-up failure only costs the first article some time
+        log.exception("normalizer warm-up failed")
 
 
 def deliveries_key(task_id: str) -> str:
@@ -117,6 +132,12 @@ def process_article(self: Task, payload: dict[str, Any], hangs: int = 0) -> None
         if article is None:
             return
         index(self, payload, article)
+    except SoftTimeLimitExceeded:
+        # Out of time outside normalization (a first connection, a slow moment): try again, bounded.
+        if hangs + 1 >= settings.max_worker_losses:
+            fail(payload, f"poison: the task exceeded the soft time limit {hangs + 1} times", self.request.retries + 1)
+            return
+        retry_later(self, payload, "soft time limit exceeded", hangs=hangs + 1)
     except redis.RedisError as exc:
         requeue_on_redis_error(exc)
 

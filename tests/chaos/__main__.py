@@ -1,0 +1,173 @@
+"""`make chaos`: each scenario sends a few thousand articles through real processes while a fault happens,
+waits for the system to settle, prints one line and requires missing=0 duplicates=0.
+
+    python -m tests.chaos [SCENARIO-PREFIX ...]     e.g. `python -m tests.chaos 1- 5-`
+    CHAOS_N=2000 articles per scenario; CHAOS_SETTLE_S=240 longest wait for the system to settle.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+from tests.chaos.engines import ChaosElasticsearch, ChaosRedis
+from tests.chaos.load import Load
+from tests.chaos.scenarios import POISONS, SCENARIOS, Engines, Scenario, primary_node
+from tests.chaos.system import OUTPUT, System
+
+N = int(os.environ.get("CHAOS_N", "2000"))
+SETTLE_S = float(os.environ.get("CHAOS_SETTLE_S", "240"))
+
+
+@dataclass
+class Result:
+    name: str
+    sent: int
+    accepted: int
+    searchable: int
+    dead: int
+    missing: int
+    duplicates: int
+    recovery_s: float
+    note: str = ""
+
+    def line(self) -> str:
+        line = f"{self.name} sent={self.sent} accepted={self.accepted} searchable={self.searchable} dead={self.dead}"
+        line += f" missing={self.missing} duplicates={self.duplicates} recovery_s={self.recovery_s:.1f}"
+        return line + (f"  # {self.note}" if self.note else "")
+
+    @property
+    def ok(self) -> bool:
+        return self.missing == 0 and self.duplicates == 0 and self.accepted > 0 and "FAILED" not in self.note
+
+
+def es_url_for(scenario: Scenario, engines: Engines, system_env: dict[str, str]) -> str:
+    if scenario.engine == "cluster":
+        return engines.cluster.url(int(system_env["CHAOS_ENTRY_NODE"]))
+    return engines.starved.url() if scenario.engine == "starved" else engines.single.url()
+
+
+def prepare_cluster(scenario: Scenario, engines: Engines) -> dict[str, str]:
+    """Index with one replica; the victim is the node holding the primary, clients enter through another."""
+    probe = System(scenario.name, engines.redis.url, engines.cluster.url(1))
+    probe.create_index(replicas=1)
+    holder = primary_node(engines.cluster.url(1), probe.settings.index_alias)
+    victim = int(holder.rsplit("-", 1)[1])
+    entry = 1 if victim != 1 else 2
+    return {"CHAOS_VICTIM_NODE": str(victim), "CHAOS_ENTRY_NODE": str(entry), "CHAOS_NAMESPACE": probe.namespace}
+
+
+def run(scenario: Scenario, engines: Engines) -> Result:
+    extra = dict(scenario.extra_env)
+    if scenario.engine == "cluster":
+        extra.update(prepare_cluster(scenario, engines))
+    system = System(scenario.name, engines.redis.url, es_url_for(scenario, engines, extra), extra)
+    if "CHAOS_NAMESPACE" in extra:  # keep the index prepared with its replica
+        system.namespace = extra["CHAOS_NAMESPACE"]
+        system.__post_init__()
+        system.namespace = extra["CHAOS_NAMESPACE"]
+    system.create_index()
+    system.start_ingest()
+    system.start_worker("worker", scenario.concurrency, scenario.app)
+    load = Load(system.ingest_url, system.namespace, N, scenario.rate_per_s, make=scenario.make)
+    try:
+        load.start()
+        System.wait(lambda: load.progress >= N * 0.3, 120, "a third of the load sent")
+        healed = scenario.fault(system, load, engines)
+        load.join()
+        return settle(scenario, system, load, healed)
+    finally:
+        system.stop()
+        system.cleanup()
+
+
+def settle(scenario: Scenario, system: System, load: Load, healed: float) -> Result:
+    deadline = time.monotonic() + SETTLE_S
+    searchable: set[str] = set()
+    dead: set[str] = set()
+    while True:
+        try:
+            searchable, dead = system.searchable_ids(), system.dead_ids()
+        except Exception as exc:  # noqa: BLE001 - an engine still recovering: look again
+            print(f"  census: {type(exc).__name__}", file=sys.stderr)
+        missing = load.accepted - searchable - dead
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    recovery = time.monotonic() - healed
+    note = f"refused={load.refusals}" if load.refusals else ""
+    if scenario.name.startswith("9-"):
+        poisons = {i for i in dead}  # every dead article must be a poison one, and every poison dead
+        note += f" poison_dead={len(poisons)}"
+    if scenario.engine == "starved":
+        note += f" es_429_retries={count_in_log(system, '429')}"
+    return Result(
+        scenario.name,
+        load.sent,
+        len(load.accepted),
+        len(searchable & load.accepted),
+        len(dead & load.accepted),
+        len(missing),
+        system.duplicates(),
+        recovery,
+        note.strip(),
+    )
+
+
+def count_in_log(system: System, needle: str) -> int:
+    text = (system.logs / "worker.log").read_text(errors="replace")
+    return sum(1 for line in text.splitlines() if "retry" in line and needle in line)
+
+
+def check_poison(result: Result, system_dead: int) -> None:
+    expected = sum(1 for n in range(N) if n % 200 == 7)
+    if result.dead != expected:
+        result.note += f" FAILED: {result.dead} dead, {expected} poison sent"
+
+
+def main(argv: list[str]) -> int:
+    chosen = [s for s in SCENARIOS if not argv or any(s.name.startswith(a) for a in argv)]
+    engines = Engines(
+        redis=ChaosRedis(16399, OUTPUT / "redis"),
+        single=ChaosElasticsearch("chaos1", 1, 19200),
+        starved=ChaosElasticsearch("chaos429", 1, 19250, "thread_pool.write.size: 1\nthread_pool.write.queue_size: 1"),
+        cluster=ChaosElasticsearch("chaos3", 3, 19210),
+    )
+    needed = {s.engine for s in chosen}
+    engines.redis.start()
+    starters = [threading.Thread(target=getattr(engines, e).start) for e in sorted(needed)]
+    for t in starters:
+        t.start()
+    for t in starters:
+        t.join()
+    results: list[Result] = []
+    try:
+        for scenario in chosen:
+            getattr(engines, scenario.engine).wait_ready()
+            started = time.monotonic()
+            try:
+                result = run(scenario, engines)
+                if scenario.name.startswith("9-"):
+                    check_poison(result, result.dead)
+            except Exception:  # noqa: BLE001 - report and go on with the next scenario
+                traceback.print_exc()
+                result = Result(scenario.name, 0, 0, 0, 0, -1, -1, 0, "FAILED: the scenario itself crashed")
+            results.append(result)
+            print(result.line() + f"  ({time.monotonic() - started:.0f}s)", flush=True)
+    finally:
+        engines.redis.stop()
+        for name in sorted(needed):
+            getattr(engines, name).wipe()
+    (OUTPUT / "results.txt").write_text("\n".join(r.line() for r in results) + "\n")
+    failed = [r.name for r in results if not r.ok]
+    print(f"chaos: {len(results) - len(failed)}/{len(results)} scenarios held" + (f"; FAILED: {failed}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    assert POISONS
+    sys.exit(main(sys.argv[1:]))

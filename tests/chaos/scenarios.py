@@ -1,0 +1,136 @@
+"""The ten faults. Each takes the running system and returns when it has healed (time.monotonic())."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from tests.chaos.engines import ChaosElasticsearch, ChaosRedis
+from tests.chaos.load import Load, article
+from tests.chaos.system import System
+
+
+@dataclass
+class Engines:
+    redis: ChaosRedis
+    single: ChaosElasticsearch  # scenarios 1-7 and 9
+    starved: ChaosElasticsearch  # scenario 8: a node with a one-thread, one-slot write queue
+    cluster: ChaosElasticsearch  # scenario 10: three nodes, one replica
+
+
+Fault = Callable[[System, Load, Engines], float]
+
+
+@dataclass
+class Scenario:
+    name: str
+    fault: Fault
+    engine: str = "single"
+    concurrency: int = 4  # the task waits on Elasticsearch most of its time: four processes on two cores
+    app: str = "services.worker.app"
+    rate_per_s: float = 60.0
+    make: Callable[[str, int], dict[str, Any]] = article
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+def worker_child_kill(system: System, load: Load, engines: Engines) -> float:
+    for _ in range(3):
+        children = system.children("worker")
+        if children:
+            os.kill(children[0], signal.SIGKILL)
+        time.sleep(2)
+    return time.monotonic()
+
+
+def worker_kill(system: System, load: Load, engines: Engines) -> float:
+    system.kill_group("worker", signal.SIGKILL)
+    time.sleep(1)
+    system.start_worker("worker")
+    return time.monotonic()
+
+
+def worker_sigterm(system: System, load: Load, engines: Engines) -> float:
+    proc = system.processes.pop("worker")
+    proc.send_signal(signal.SIGTERM)  # warm shutdown: running tasks finish, reserved ones go back
+    proc.wait(120)
+    system.start_worker("worker")
+    return time.monotonic()
+
+
+def es_stop_30s(system: System, load: Load, engines: Engines) -> float:
+    engines.single.stop()
+    time.sleep(30)
+    engines.single.start()
+    return time.monotonic()
+
+
+def redis_kill(system: System, load: Load, engines: Engines) -> float:
+    engines.redis.kill()
+    time.sleep(3)
+    engines.redis.start()  # replays its append-only file
+    return time.monotonic()
+
+
+def ingest_kill(system: System, load: Load, engines: Engines) -> float:
+    system.kill_group("ingest", signal.SIGKILL)
+    time.sleep(2)
+    system.start_ingest()
+    return time.monotonic()
+
+
+def es_sigstop(system: System, load: Load, engines: Engines) -> float:
+    engines.single.signal(1, signal.SIGSTOP)
+    time.sleep(20)  # four times ELASTICSEARCH_TIMEOUT_S
+    engines.single.signal(1, signal.SIGCONT)
+    return time.monotonic()
+
+
+def es_429_burst(system: System, load: Load, engines: Engines) -> float:
+    load.join()  # the burst itself is the fault
+    return time.monotonic()
+
+
+def poison(system: System, load: Load, engines: Engines) -> float:
+    return time.monotonic()
+
+
+def cluster_node_kill(system: System, load: Load, engines: Engines) -> float:
+    victim = system.extra_env["CHAOS_VICTIM_NODE"]
+    engines.cluster.signal(int(victim), signal.SIGKILL)
+    return time.monotonic()
+
+
+POISONS = ("POISON-RAISE", "POISON-CRASH", "POISON-HANG", "POISON-HARDHANG")
+
+
+def poisoned_article(scenario: str, n: int) -> dict[str, Any]:
+    """One article in 200 is poison, of the four kinds in turn."""
+    item = article(scenario, n)
+    if n % 200 == 7:
+        item["title"] = f"{POISONS[(n // 200) % len(POISONS)]} {item['title']}"
+    return item
+
+
+SCENARIOS = [
+    Scenario("1-worker-child-sigkill", worker_child_kill),
+    Scenario("2-worker-sigkill-restart", worker_kill),
+    Scenario("3-worker-sigterm", worker_sigterm),
+    Scenario("4-es-stopped-30s", es_stop_30s),
+    Scenario("5-redis-sigkill-aof-restart", redis_kill),
+    Scenario("6-ingest-sigkill", ingest_kill),
+    Scenario("7-es-sigstop-past-timeout", es_sigstop),
+    Scenario("8-es-429-write-queue", es_429_burst, engine="starved", concurrency=8, rate_per_s=400),
+    Scenario("9-poison-articles", poison, app="tests.chaos.poison_app", make=poisoned_article),
+    Scenario("10-cluster-node-sigkill", cluster_node_kill, engine="cluster"),
+]
+
+
+def primary_node(es_url: str, index: str) -> str:
+    shards = requests.get(f"{es_url}/_cat/shards/{index}?format=json", timeout=10).json()
+    return next(s["node"] for s in shards if s["prirep"] == "p")

@@ -1,0 +1,175 @@
+"""The system under test for one scenario: the real ingest service (gunicorn) and Celery workers, under a
+namespace of their own, on the chaos engines; and the census that says what became of every article."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+import requests
+from elasticsearch import Elasticsearch
+
+from shared.deadletters import DeadLetters
+from shared.es.index import drop_namespace, ensure_index
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+OUTPUT = ROOT / "test-output" / "chaos"
+
+# Short limits so a scenario recovers in seconds, not minutes; each one still respects
+# VISIBILITY_TIMEOUT_S > TASK_TIME_LIMIT_S + RETRY_BACKOFF_MAX_S (see README "Guarantees").
+CHAOS_ENV = {
+    "VISIBILITY_TIMEOUT_S": "40",
+    "TASK_SOFT_TIME_LIMIT_S": "10",
+    "TASK_TIME_LIMIT_S": "20",
+    "RETRY_BACKOFF_BASE_S": "0.5",
+    "RETRY_BACKOFF_MAX_S": "8",
+    "TASK_MAX_RETRIES": "30",
+    "ELASTICSEARCH_TIMEOUT_S": "5",
+    "PUBLISH_TIMEOUT_S": "2",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class System:
+    scenario: str
+    redis_url: str
+    es_url: str
+    extra_env: dict[str, str] = field(default_factory=dict)
+    namespace: str = ""
+    ingest_port: int = 0
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.namespace = f"chaos-{self.scenario}-{uuid.uuid4().hex[:6]}"
+        self.logs = OUTPUT / self.namespace
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.env = {**os.environ, **CHAOS_ENV, **self.extra_env, "NAMESPACE": self.namespace, "REDIS_URL": self.redis_url}
+        self.env.update(ELASTICSEARCH_URL=self.es_url, PYTHONUNBUFFERED="1", LOG_LEVEL="INFO")
+        self.settings = Settings(namespace=self.namespace, redis_url=self.redis_url, elasticsearch_url=self.es_url)
+        self.es = Elasticsearch(self.es_url, request_timeout=30, retry_on_timeout=True, max_retries=5)
+        self.redis = redis.Redis.from_url(self.redis_url, socket_timeout=10)
+
+    @property
+    def ingest_url(self) -> str:
+        return f"http://127.0.0.1:{self.ingest_port}"
+
+    def _start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - the process keeps it open
+        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = proc
+        return proc
+
+    def create_index(self, replicas: int = 0) -> None:
+        ensure_index(self.es, self.settings)
+        if replicas:
+            self.es.indices.put_settings(index=self.settings.index_alias, settings={"number_of_replicas": replicas})
+            self.es.cluster.health(index=self.settings.index_alias, wait_for_status="green", timeout="120s")
+
+    def start_ingest(self) -> None:
+        self.ingest_port = self.ingest_port or free_port()
+        argv = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.ingest_port}", "--workers", "2", "--timeout", "60"]
+        self._start("ingest", [*argv, "services.ingest.wsgi:app"])
+        self.wait(lambda: requests.get(f"{self.ingest_url}/healthz", timeout=2).ok, 60, "ingest /healthz")
+
+    def start_worker(self, name: str = "worker", concurrency: int = 2, app: str = "services.worker.app") -> None:
+        argv = [str(BIN / "celery"), "-A", app, "worker", "--concurrency", str(concurrency), "--loglevel", "INFO"]
+        argv += ["-n", f"{name}-{uuid.uuid4().hex[:4]}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
+        log = self.logs / f"{name}.log"
+        seen = log.read_text(errors="replace").count(" ready.") if log.exists() else 0
+        self._start(name, argv)
+        self.wait(lambda: log.read_text(errors="replace").count(" ready.") > seen, 120, f"{name} ready")
+        self.wait(lambda: len(self.children(name)) >= concurrency, 60, f"{name} pool")
+
+    def children(self, name: str = "worker") -> list[int]:
+        """Pool processes of a Celery worker (or gunicorn workers): the main process's children."""
+        pid = self.processes[name].pid
+        try:
+            text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(p) for p in text.split()]
+
+    def kill_group(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.processes.pop(name)
+        os.killpg(proc.pid, sig)
+        proc.wait(120)
+
+    def stop(self) -> None:
+        for name, proc in list(self.processes.items()):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+            self.processes.pop(name, None)
+
+    def cleanup(self) -> None:
+        try:
+            drop_namespace(self.es, self.settings.index_alias)
+            for key in self.redis.scan_iter(f"{self.namespace}:*", count=1000):
+                self.redis.delete(key)
+        except Exception as exc:  # noqa: BLE001 - cleanup of a failed scenario must not hide its result
+            print(f"cleanup of {self.namespace} failed: {exc}", file=sys.stderr)
+
+    @staticmethod
+    def wait(check: object, timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if check():  # type: ignore[operator]
+                    return
+            except (requests.RequestException, OSError, redis.RedisError):
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+    # The census: what became of each accepted article.
+
+    def searchable_ids(self) -> set[str]:
+        self.es.indices.refresh(index=self.settings.index_alias)
+        ids: set[str] = set()
+        after: list[str] | None = None
+        while True:
+            page = self.es.search(
+                index=self.settings.index_alias,
+                size=5000,
+                source=False,
+                sort=[{"id": "asc"}],
+                search_after=after,
+                track_total_hits=False,
+            )
+            hits = page["hits"]["hits"]
+            ids.update(h["_id"] for h in hits)
+            if len(hits) < 5000:
+                return ids
+            after = hits[-1]["sort"]
+
+    def duplicates(self) -> int:
+        """Article ids stored more than once, across every index behind the alias (a terms aggregation)."""
+        answer = self.es.search(
+            index=self.settings.index_alias,
+            size=0,
+            aggs={"ids": {"terms": {"field": "id", "min_doc_count": 2, "size": 10000}}},
+        )
+        return len(answer["aggregations"]["ids"]["buckets"])
+
+    def dead_ids(self) -> set[str]:
+        return set(DeadLetters(self.redis, self.settings).ids())
