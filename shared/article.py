@@ -72,6 +72,8 @@ class NormalizedArticle(BaseModel):
     content_hash: str = ""
     duplicate_of: str | None = None
     notes: list[str] = Field(default_factory=list)
+    # Near-duplicate detection (shared/dedup.py): MinHash LSH band keys of the body, matched by a terms query.
+    dedup_bands: list[str] = Field(default_factory=list)
 
 
 # IPTC ninjs (1.x and 2.x) → the contract's article fields. Recognised by its own field names.

@@ -59,6 +59,8 @@ FIELDS: tuple[Field, ...] = (
     Field("content_hash", KEYWORD),
     Field("duplicate_of", KEYWORD),
     Field("notes", {"type": "keyword", "index": False}),
+    # Near-duplicates (shared/dedup.py): MinHash LSH band keys; two articles sharing one are compared.
+    Field("dedup_bands", KEYWORD),
     # Search issue: language-aware stems (filled by to_document) and completions for /v1/suggest.
     Field("title_stem", STEMMED),
     Field("subtitle_stem", STEMMED),

@@ -10,6 +10,7 @@ from shared.extraction.charset import decode_page
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
 from shared.extraction.rules import Rule, run_rules
+from shared.dedup import band_keys
 from shared.ids import content_hash
 
 assert parsers  # imported for its side effect: the format registry
@@ -86,4 +87,5 @@ def to_article(draft: Draft, ingested_at: str | None) -> NormalizedArticle:
         ingested_at=ingested_at,
         content_hash=content_hash(draft.title, draft.body),
         notes=draft.notes,
+        dedup_bands=band_keys(draft.body),
     )
