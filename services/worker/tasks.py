@@ -21,6 +21,7 @@ from services.worker import metrics  # ops (issue 7): stage timing, freshness, d
 from shared.article import NormalizedArticle
 from shared.celery_app import PROCESS_TASK, make_celery
 from shared.deadletters import DeadLetters
+from shared.dedup import find_duplicate
 from shared.es.client import make_client
 from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index
@@ -159,6 +160,8 @@ def normalize_or_fail(task: Task, payload: dict[str, Any], hangs: int, attempts:
 
 def index(task: Task, payload: dict[str, Any], article: NormalizedArticle) -> None:
     settings = get_settings()
+    # Near-duplicates (issue 3, shared/dedup.py): marked, indexed anyway so they stay countable, status `duplicate`.
+    article.duplicate_of = article.duplicate_of or find_duplicate(es(), settings.index_alias, article)
     try:
         with metrics.timed_bulk(1):  # ops (issue 7): Elasticsearch bulk latency and size, the index stage
             outcome = bulk_index(es(), settings.index_alias, [article], versions={article.id: version_of(payload)})
@@ -173,7 +176,8 @@ def index(task: Task, payload: dict[str, Any], article: NormalizedArticle) -> No
         return
     if outcome.superseded:
         log.info("article %s: a newer copy is already indexed; this older one is dropped", article.id)
-    StatusStore(redis_client()).set(article.id, "indexed")
+    status = "duplicate" if article.duplicate_of else "indexed"
+    StatusStore(redis_client()).set(article.id, status, duplicate_of=article.duplicate_of)
     if outcome.stored:  # ops (issue 7): throughput out and freshness
         metrics.observe_indexed(payload, article.published_at)
     log.info("article %s indexed", article.id)
