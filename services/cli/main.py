@@ -20,6 +20,7 @@ COMMANDS = [
     "services.cli.ingest",
     "services.cli.status",
     "services.cli.feeds",
+    "services.cli.dlq",  # dead letters: list and replay (issue 6)
 ]
 
 
