@@ -7,6 +7,7 @@ under 3 minutes, writes test-output/bench-quick/ and only proves the harness wor
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import sys
@@ -21,7 +22,7 @@ import orjson
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
 from tests.bench import engine, ingest, normalization, report, search
-from tests.bench.articles import ArticleGenerator, as_document
+from tests.bench.articles import ArticleGenerator, documents
 from tests.bench.cpu import Meter
 from tests.bench.sizes import FULL, QUICK, Sizes
 from tests.bench.stack import StackKnobs, bench_stack, measured_pids, restart_search
@@ -42,7 +43,7 @@ def measure(pids: dict[str, int], work: Any, *args: Any, **kwargs: Any) -> dict[
 
 
 def run_engine(gen: ArticleGenerator, sizes: Sizes, stack: Any, pids: dict[str, int]) -> dict[str, Any]:
-    docs = [as_document(a, f"e{a.n}") for a in gen.articles(1_000_000, sizes.engine_docs)]
+    docs = documents(gen.articles(1_000_000, sizes.engine_docs), "e")
     sweep = [engine.BulkConfig(b, c, r) for b in sizes.bulk_sizes for c in sizes.bulk_clients for r in sizes.refreshes]
     url = stack.settings.elasticsearch_url
     result = measure(pids, engine.engine_limit, stack.es, url, f"{stack.namespace}-raw", docs, sweep, sizes.repeats)
@@ -74,7 +75,7 @@ def run_ingest(gen: ArticleGenerator, sizes: Sizes, stack: Any, pids: dict[str, 
 def fill_batches(gen: ArticleGenerator, sizes: Sizes) -> Iterator[list[dict[str, Any]]]:
     step = sizes.search_docs // sizes.scale_steps
     for s in range(sizes.scale_steps):
-        yield [as_document(a, f"s{a.n}") for a in gen.articles(10_000_000 + s * step, step)]
+        yield documents(gen.articles(10_000_000 + s * step, step), "s")
 
 
 def pipeline_doc_bytes(gen: ArticleGenerator) -> int:
@@ -85,7 +86,17 @@ def pipeline_doc_bytes(gen: ArticleGenerator) -> int:
 def run_search(stack: Any, pids: dict[str, int], sizes: Sizes, levels: tuple[int, ...]) -> list[dict[str, Any]]:
     queries = search.query_mix(SEED, sizes.search_queries)
     es_url, alias = stack.settings.elasticsearch_url, stack.settings.index_alias
-    return [measure(pids, search.compare, stack.search_url, es_url, alias, queries, c, sizes.repeats) for c in levels]
+    out = []
+    for clients in levels:
+        result = measure(pids, search.compare, stack.search_url, es_url, alias, queries, clients, sizes.repeats)
+        result["es_open_search_contexts_after"] = open_contexts(stack.es)  # points in time the service left open
+        out.append(result)
+    return out
+
+
+def open_contexts(es: Any) -> int:
+    nodes = es.nodes.stats(metric="indices", index_metric="search")["nodes"].values()
+    return sum(int(n["indices"]["search"]["open_contexts"]) for n in nodes)
 
 
 def run(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> dict[str, Any]:
@@ -137,6 +148,17 @@ def run(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) 
     return results
 
 
+def with_overrides(sizes: Sizes, items: list[str]) -> Sizes:
+    changes: dict[str, Any] = {}
+    for item in items:
+        name, value = item.split("=", 1)
+        default = getattr(sizes, name)
+        changes[name] = (
+            tuple(type(default[0])(v) for v in value.split(",")) if isinstance(default, tuple) else type(default)(value)
+        )
+    return dataclasses.replace(sizes, **changes)
+
+
 def argv_or_sys(argv: list[str] | None) -> list[str]:
     return list(argv) if argv is not None else sys.argv[1:]
 
@@ -152,13 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="extra environment of the services under test (a before/after of a tuning change)",
     )
+    parser.add_argument("--set", action="append", default=[], metavar="SIZE=N", help="override one size of sizes.py")
     args = parser.parse_args(argv)
     service_env = dict(item.split("=", 1) for item in args.service_env)
-    sizes = QUICK if args.quick else FULL
+    sizes = with_overrides(QUICK if args.quick else FULL, args.set)
     out = args.out or (ROOT / "test-output" / "bench-quick" if args.quick else Path(__file__).parent / "results")
     t0 = time.monotonic()
     command = "make bench QUICK=1" if args.quick else "make bench"
-    if args.service_env:
+    if args.service_env or args.set:
         command = " ".join([".venv/bin/python -m tests.bench", *argv_or_sys(argv)])
     results = run(sizes, out, command, service_env)
     print(report.table(results))

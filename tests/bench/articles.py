@@ -14,9 +14,14 @@ import hashlib
 import html
 import math
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+from shared.analysis import stemming
+from shared.analysis.document import search_fields
 
 # city, country, ISO code, lat, lon, UTC offset in hours (standard time; good enough for a generator)
 PLACES: list[tuple[str, str, str, float, float, float]] = [
@@ -262,10 +267,40 @@ def as_text(a: Article) -> str:
     return "\n".join(lines) + "\n"
 
 
+class _MemoStemmer:
+    """The same Snowball stems, remembered per word: stemming is a pure function of the word."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.memo = inner, {}
+
+    def stemWords(self, words: list[str]) -> list[str]:
+        memo = self.memo
+        return [memo[w] if w in memo else memo.setdefault(w, self.inner.stemWord(w)) for w in words]
+
+
+@contextmanager
+def memo_stemming() -> Iterator[None]:
+    """Within this block the project's stemming remembers stems per word (this process only; same output)."""
+    original = stemming._stemmer
+    memo = {code: _MemoStemmer(original(code)) for code in stemming.LANGUAGES}
+    stemming._stemmer = memo.__getitem__  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        stemming._stemmer = original
+
+
+def documents(articles: list[Article], id_prefix: str) -> list[dict[str, Any]]:
+    """What the workers would store for these articles (search fields included), built fast for big indexes."""
+    with memo_stemming():
+        return [as_document(a, f"{id_prefix}{a.n}") for a in articles]
+
+
 def as_document(a: Article, doc_id: str) -> dict[str, Any]:
-    """The normalized document as Elasticsearch stores it, built directly (for filling big search indexes fast)."""
+    """The normalized document as Elasticsearch stores it, built directly (for filling big search indexes fast),
+    with the search fields (stems, completions) the indexer adds."""
     city, country, code, lat, lon, _ = a.place
-    return {
+    doc: dict[str, Any] = {
         "id": doc_id,
         "url": a.url,
         "source": a.source,
@@ -282,3 +317,5 @@ def as_document(a: Article, doc_id: str) -> dict[str, Any]:
         "indexed_at": NOW.isoformat(),
         "content_hash": hashlib.blake2b(a.body.encode(), digest_size=12).hexdigest(),
     }
+    doc.update(search_fields(doc))
+    return doc

@@ -51,7 +51,12 @@ def table(r: dict[str, Any]) -> str:
                 f"4. Search, {s['clients']} client(s), {r['search_index_docs']:,} docs",
                 f"p50 {s['service_p50_ms']:g} ms, p99 {s['service_p99_ms']:g} ms",
                 f"direct ES p50 {s['direct_p50_ms']:g} ms, p99 {s['direct_p99_ms']:g} ms; {s['requests']} requests each"
-                + (f", errors {s['service_errors']}/{s['direct_errors']}" if s["service_errors"] or s["direct_errors"] else ""),
+                + (f", errors {s['service_errors']}/{s['direct_errors']}" if s["service_errors"] or s["direct_errors"] else "")
+                + (
+                    f"; ES open search contexts after: {s['es_open_search_contexts_after']}"
+                    if "es_open_search_contexts_after" in s
+                    else ""
+                ),
                 f"×{s['ratio_p50']:g} p50, ×{s['ratio_p99']:g} p99 (target ≤ 1.3, ≤ 2)",
                 _cpu(s),
             )
