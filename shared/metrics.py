@@ -110,6 +110,7 @@ PUBLISHED_TO_SEARCHABLE = Histogram(
 )
 
 REASON_CLASSES = ("poison", "normalize", "index", "unexpected")
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def reason_class(reason: str) -> str:
@@ -181,7 +182,8 @@ def init_metrics(app: Flask, service: str) -> None:
 
 def record_request(service: str, endpoint: str, response: Response) -> None:
     status = response.status_code
-    HTTP_REQUESTS.labels(service, endpoint, request.method, str(status)).inc()
+    method = request.method if request.method in HTTP_METHODS else "other"  # any string can arrive as a method
+    HTTP_REQUESTS.labels(service, endpoint, method, str(status)).inc()
     start = g.get("metrics_start")
     if start is not None:
         HTTP_LATENCY.labels(service, endpoint).observe(time.perf_counter() - start)
