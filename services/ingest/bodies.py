@@ -10,10 +10,10 @@ import json
 import re
 from typing import Any
 
-from charset_normalizer import from_bytes
 from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from shared.feeds.charsets import detect_charset
 from shared.web import ApiError
 
 JSON_TYPES = ("application/json", "application/ninjs+json")
@@ -91,10 +91,10 @@ def decode_page(raw: bytes, content_type_charset: str | None, is_html: bool) -> 
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = from_bytes(raw[:1_000_000]).best()
-    if best is None:
+        detected = detect_charset(raw)
+    if detected is None:
         raise ApiError(400, "invalid_encoding", "the body's charset could not be detected; declare it", "body")
-    return raw.decode(best.encoding, errors="replace")
+    return raw.decode(detected, errors="replace")
 
 
 def read_page(request: Request) -> tuple[str, str]:

@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass
 
 import requests
-from charset_normalizer import from_bytes
+
+from shared.feeds.charsets import detect_charset
 
 USER_AGENT = "newsroom-search/1.0 (feed poller)"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -41,8 +42,7 @@ class Fetched:
                     return self.content.decode(charset)
                 except (LookupError, UnicodeDecodeError):
                     continue
-        best = from_bytes(self.content[:1_000_000]).best()
-        return self.content.decode(best.encoding if best else "utf-8", errors="replace")
+        return self.content.decode(detect_charset(self.content) or "utf-8", errors="replace")
 
 
 def fetch(

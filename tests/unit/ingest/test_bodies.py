@@ -57,3 +57,8 @@ def test_page_charset_detected_when_undeclared() -> None:
 def test_page_undecodable_in_declared_charset_is_400() -> None:
     assert code_of(decode_page, b"\xff\xfe\xfd", "utf-8", False) == (400, "invalid_encoding")
     assert code_of(decode_page, b"abc", "no-such-charset", False) == (400, "invalid_encoding")
+
+
+def test_short_cyrillic_page_is_not_taken_for_a_mac_code_page() -> None:
+    text = "Снег в Астане\n\nСнегопад парализовал движение в столице, сообщили в акимате."  # noqa: RUF001
+    assert decode_page(text.encode("cp1251"), None, False) == text
