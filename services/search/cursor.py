@@ -26,6 +26,7 @@ class Cursor:
     after: list[Any]
     pit: str | None = None
     seen: int = 0  # hits on the pages before this one
+    now: str | None = None  # the recency origin of the first page: scores must not drift between pages
 
 
 def _bad(message: str = "not a cursor this service gave out for this search") -> ApiError:
@@ -38,7 +39,8 @@ def fingerprint(params: SearchParams) -> str:
 
 
 def encode_cursor(after: list[Any], params: SearchParams, pit: str | None = None, seen: int = 0) -> str:
-    payload = {"a": after, "p": pit, "n": seen, "f": fingerprint(params)}
+    now = params.now.isoformat() if params.now else None
+    payload = {"a": after, "p": pit, "n": seen, "t": now, "f": fingerprint(params)}
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -59,4 +61,7 @@ def decode_cursor(cursor: str, params: SearchParams) -> Cursor:
     if payload.get("f") != fingerprint(params):
         raise _bad("this cursor belongs to another query or sort order: search again")
     seen = payload.get("n", 0)
-    return Cursor(after, pit, seen if isinstance(seen, int) and seen >= 0 else 0)
+    now = payload.get("t")
+    if now is not None and not isinstance(now, str):
+        raise _bad()
+    return Cursor(after, pit, seen if isinstance(seen, int) and seen >= 0 else 0, now)

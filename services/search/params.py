@@ -152,6 +152,13 @@ def _query(args: MultiDict[str, str]) -> str:
     return q
 
 
+def _cursor_time(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise bad("cursor", "not a cursor this service gave out") from exc
+
+
 def parse_search_args(args: MultiDict[str, str], recency_decay: bool = True) -> SearchParams:
     unknown = sorted(set(args) - KNOWN)
     if unknown:
@@ -185,4 +192,7 @@ def parse_search_args(args: MultiDict[str, str], recency_decay: bool = True) -> 
     if args.get("cursor"):
         cursor = decode_cursor(args["cursor"], params)
         params.search_after, params.pit_id, params.seen = cursor.after, cursor.pit, cursor.seen
+        params.now = _cursor_time(cursor.now)
+    elif params.by_relevance:
+        params.now = datetime.now(UTC).replace(microsecond=0)
     return params

@@ -50,6 +50,7 @@ class SearchParams:
     size: int = 10
     search_after: list[Any] | None = None
     pit_id: str | None = None
+    now: datetime | None = None  # the recency origin, fixed for all pages of one result list
     seen: int = 0  # hits shown on earlier pages (from the cursor): there is a next page while seen + page < total
     interval: str = "month"
     include_duplicates: bool = False
@@ -132,7 +133,8 @@ def base_query(params: SearchParams) -> dict[str, Any]:
     must_not: list[dict[str, Any]] = [] if params.include_duplicates else [{"exists": {"field": "duplicate_of"}}]
     query: dict[str, Any] = {"bool": {"must": must, "must_not": must_not, "filter": geo_filters(params.geo)}}
     if params.by_relevance and params.recency_decay:
-        decay = {"gauss": {"published_at": {"origin": "now", "scale": RECENCY_SCALE, "decay": 0.5}}, "weight": RECENCY_WEIGHT}
+        origin = params.now.isoformat() if params.now else "now"
+        decay = {"gauss": {"published_at": {"origin": origin, "scale": RECENCY_SCALE, "decay": 0.5}}, "weight": RECENCY_WEIGHT}
         # score x (1 + 0.5·decay): relevance always counts more than age; undated articles get x1.
         functions = [decay, {"filter": {"match_all": {}}, "weight": 1}]
         query = {"function_score": {"query": query, "functions": functions, "score_mode": "sum", "boost_mode": "multiply"}}

@@ -4,7 +4,7 @@
 
 const FACETS = ["country", "location", "source", "language"];
 const $ = (id) => document.getElementById(id);
-const state = { cursor: null };
+const state = { cursor: null, seq: 0 };
 
 function apiKey() { return localStorage.getItem("newsroom-api-key") || ""; }
 
@@ -99,6 +99,9 @@ function renderHistogram(bars) {
     });
     box.append(b);
   }
+  const keys = $("histogram-keys");
+  keys.replaceChildren();
+  if (bars.length) keys.append(el("span", bars[0].key), el("span", bars.length > 1 ? bars[bars.length - 1].key : ""));
 }
 
 function renderHit(hit) {
@@ -124,7 +127,9 @@ function renderHit(hit) {
 async function runSearch(append) {
   const p = searchParams();
   if (append && state.cursor) p.set("cursor", state.cursor);
+  const seq = ++state.seq;
   const answer = await api("/v1/search?" + p.toString());
+  if (seq !== state.seq) return; // a newer search has started: this answer is stale
   if (!append) $("results").replaceChildren();
   if (answer.error) {
     $("summary").textContent = `${answer.error.field ? answer.error.field + ": " : ""}${answer.error.message}`;
@@ -143,8 +148,10 @@ async function runSearch(append) {
 
 async function showArticle(id) {
   const box = $("article");
-  box.replaceChildren();
+  const seq = ++state.seq;
   const a = await api("/v1/articles/" + encodeURIComponent(id));
+  if (seq !== state.seq) return;
+  box.replaceChildren();
   if (a.error) {
     box.append(el("p", a.error.message));
   } else {
