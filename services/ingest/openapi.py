@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from services.ingest.feeds import FeedIn
 from shared.article import ArticleIn
 
 bp = Blueprint("openapi", __name__)
@@ -23,9 +24,43 @@ ERROR = {
 }
 ACCEPTED = {
     "type": "object",
-    "properties": {"id": {"type": "string"}, "status": {"type": "string"}, "status_url": {"type": "string"}},
+    "properties": {
+        "id": {"type": "string"},
+        "status": {"type": "string", "enum": ["queued"]},
+        "status_url": {"type": "string"},
+        "previous_status": {"type": "string", "description": "present when the service already knew this article"},
+    },
     "required": ["id", "status", "status_url"],
 }
+NINJS = {
+    "type": "object",
+    "description": "An IPTC ninjs 1.x or 2.x object (uri, headline/headlines, body_html/body_text/bodies, ...)",
+    "additionalProperties": True,
+}
+FEED = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "url": {"type": "string"},
+        "interval_s": {"type": "integer"},
+        "source": {"type": ["string", "null"]},
+        "fetch_pages": {"type": "boolean"},
+        "created_at": {"type": "string"},
+        "last_poll_at": {"type": ["string", "null"]},
+        "last_success_at": {"type": ["string", "null"]},
+        "last_status": {"type": "string", "enum": ["new", "ok", "not_modified", "error"]},
+        "last_error": {"type": ["string", "null"]},
+        "failures": {"type": "integer", "description": "failed polls in a row"},
+        "failing": {"type": "boolean", "description": "FEED_FAILING_AFTER failed polls in a row or more"},
+        "polls": {"type": "integer"},
+        "items_seen": {"type": "integer", "description": "entries queued as articles so far"},
+        "next_poll_at": {"type": ["string", "null"]},
+        "etag": {"type": ["string", "null"]},
+        "last_modified": {"type": ["string", "null"]},
+    },
+    "required": ["id", "url", "interval_s", "last_status", "failing", "items_seen"],
+}
+ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 STATUS = {
     "type": "object",
     "properties": {
@@ -57,8 +92,14 @@ def spec() -> dict[str, Any]:
         "paths": {
             "/v1/articles": {
                 "post": {
-                    "summary": "Queue one article or a batch of up to 1,000",
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [article, batch]}}}},
+                    "summary": "Queue one article, a ninjs object or a batch of up to 1,000 (answered item by item)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"oneOf": [article, batch, NINJS]}},
+                            "application/ninjs+json": {"schema": {"oneOf": [NINJS, batch]}},
+                        },
+                    },
                     "responses": {
                         "202": _json({"oneOf": [ACCEPTED, batch_answer]}, "accepted"),
                         **_errors(400, 413, 415, 429, 503),
@@ -82,8 +123,47 @@ def spec() -> dict[str, Any]:
             "/v1/articles/{id}": {
                 "get": {
                     "summary": "Where one article stands",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": {"200": _json(STATUS, "status"), **_errors(404)},
+                    "parameters": [ID_PARAM],
+                    "responses": {"200": _json(STATUS, "status"), **_errors(404, 503)},
+                }
+            },
+            "/v1/feeds": {
+                "post": {
+                    "summary": "Subscribe to an RSS or Atom feed (201 new, 200 when the URL was already subscribed)",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": FeedIn.model_json_schema()}}},
+                    "responses": {
+                        "201": _json(FEED, "subscribed"),
+                        "200": _json(FEED, "already subscribed"),
+                        **_errors(400, 415, 503),
+                    },
+                },
+                "get": {
+                    "summary": "Every feed with its last poll, last error, items seen and failing flag",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": FEED}},
+                            },
+                            "feeds",
+                        ),
+                        **_errors(503),
+                    },
+                },
+            },
+            "/v1/feeds/{id}": {
+                "get": {"parameters": [ID_PARAM], "responses": {"200": _json(FEED, "the feed"), **_errors(404, 503)}},
+                "delete": {
+                    "summary": "Unsubscribe",
+                    "parameters": [ID_PARAM],
+                    "responses": {"204": {"description": "removed"}, **_errors(404, 503)},
+                },
+            },
+            "/v1/feeds/{id}/poll": {
+                "post": {
+                    "summary": "Poll this feed now (conditional GET; never overlapping another poll of it)",
+                    "parameters": [ID_PARAM],
+                    "responses": {"202": _json({"type": "object"}, "poll queued"), **_errors(404, 503)},
                 }
             },
             "/healthz": {"get": {"responses": {"200": {"description": "alive"}}}},
