@@ -163,6 +163,7 @@ def _partner_errors() -> dict[str, Any]:
             **_json(ERROR, "rate limit of this API key exceeded"),
             "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
         },
+        "503": _json(ERROR, "Elasticsearch unreachable or overloaded for a moment (Retry-After)"),
         "414": {"description": "request line over gunicorn's limit (4094 bytes), refused before the service sees it"},
     }
 

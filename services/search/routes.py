@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from elasticsearch import ApiError as EsApiError
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
-from flask import Blueprint, current_app, request
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, TransportError
+from flask import Blueprint, current_app, jsonify, request
 
 from services.search.cursor import encode_cursor
 from services.search.params import parse_search_args
@@ -29,8 +30,24 @@ def _settings() -> Settings:
     return settings
 
 
+def _unavailable(exc: Exception) -> ApiError:
+    current_app.logger.warning("elasticsearch unavailable: %s", type(exc).__name__)
+    return ApiError(503, "unavailable", "search is unavailable for a moment: try again", None, {"Retry-After": "5"})
+
+
 def _run(params: SearchParams) -> dict[str, Any]:
     """One page; a relevance-ordered first page opens the point in time its later pages run in."""
+    try:
+        return _page(params)
+    except TransportError as exc:  # connection refused, timeout
+        raise _unavailable(exc) from exc
+    except EsApiError as exc:
+        if exc.meta.status == 429 or exc.meta.status >= 500:
+            raise _unavailable(exc) from exc
+        raise
+
+
+def _page(params: SearchParams) -> dict[str, Any]:
     settings = _settings()
     keep_alive = settings.search_pit_keep_alive
     if params.by_relevance and params.pit_id is None:
@@ -51,12 +68,11 @@ def _run(params: SearchParams) -> dict[str, Any]:
     return dict(resp.body)
 
 
-def _close(pit: str | None) -> None:
-    if pit:
-        try:
-            _es().close_point_in_time(id=pit)
-        except EsApiError:
-            current_app.logger.info("point in time already gone")
+def _close(es: Elasticsearch, logger: logging.Logger, pit: str) -> None:
+    try:
+        es.close_point_in_time(id=pit)
+    except (EsApiError, TransportError):
+        logger.info("point in time already gone")
 
 
 @bp.get("/v1/search")
@@ -68,15 +84,19 @@ def search() -> Any:
     total = resp["hits"]["total"]["value"]
     seen = params.seen + len(raw_hits)
     more = len(raw_hits) == params.size and seen < total
-    if not more:
-        _close(pit)
-    return {
-        "total": total,
-        "took_ms": resp["took"],
-        "next_cursor": encode_cursor(raw_hits[-1]["sort"], params, pit, seen) if more else None,
-        "hits": [hit_of(h) for h in raw_hits],
-        "facets": facets_of(resp["aggregations"], params.interval),
-    }
+    answer = jsonify(
+        {
+            "total": total,
+            "took_ms": resp["took"],
+            "next_cursor": encode_cursor(raw_hits[-1]["sort"], params, pit, seen) if more else None,
+            "hits": [hit_of(h) for h in raw_hits],
+            "facets": facets_of(resp["aggregations"], params.interval),
+        }
+    )
+    if not more and pit:
+        es, logger = _es(), current_app.logger
+        answer.call_on_close(lambda: _close(es, logger, pit))  # after the answer is sent: no wait for the client
+    return answer
 
 
 @bp.get("/v1/suggest")
