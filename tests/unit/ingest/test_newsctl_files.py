@@ -87,7 +87,11 @@ def test_interrupted_run_resumes_without_resending_answered_units(tmp_path: Path
     api, second = StubApi(), Summary()
     send_all(folder, Journal(db), api, second)
     assert second.resumed == 2  # a.json and b.json: not sent again
-    assert [len(r["articles"]) if isinstance(r, dict) else "page" for r in api.requests] == [3, 2, "page"]
+    assert [len(r["articles"]) if isinstance(r, dict) else "page" for r in api.requests] == [
+        3,
+        "page",
+        2,
+    ]  # pages go at once, articles in batches
     assert (second.accepted, second.duplicates, second.rejected) == (6, 0, 2)
 
 
