@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import redis
+import structlog
 from celery import signals
 
 from shared.es.client import is_reachable, make_client
@@ -79,6 +80,16 @@ def dead_lettered(reason: str) -> None:
 def _setup_logging(logfile: str | None = None, **_: Any) -> None:
     # JSON lines, into --logfile when given; connecting this signal stops Celery configuring its own logging.
     configure_logging(get_settings(), logfile or None)
+
+
+@signals.task_received.connect
+def _task_received(request: Any = None, **_: Any) -> None:
+    """In the main process, when a message is taken from the queue: one line naming the article and its request."""
+    args = getattr(request, "args", None) or []
+    payload = args[0] if args and isinstance(args[0], dict) else {}
+    if payload.get("id"):
+        with structlog.contextvars.bound_contextvars(request_id=payload.get("request_id"), article_id=payload["id"]):
+            log.info("article %s taken from the queue", payload["id"])
 
 
 @signals.task_prerun.connect

@@ -159,6 +159,8 @@ def test_one_article_followed_through_the_logs_by_its_request_id(stack: Stack) -
 
     traced = wait_until(lambda: any("indexed" in str(x["event"]) for x in worker_lines()) and worker_lines(), 10, what="logs")
     assert all(line["article_id"] == article_id for line in traced)
+    events = [str(line["event"]) for line in traced]
+    assert any("taken from the queue" in e for e in events) and any(e == f"article {article_id} indexed" for e in events)
     access = [line for line in log_lines(stack, "ingest") if line.get("request_id") == request_id]
     assert [line["article_ids"] for line in access] == [[article_id]]
 
