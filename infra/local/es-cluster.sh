@@ -85,7 +85,9 @@ case "${1:-}" in
   start)
     name=$2 nodes=$3 http=$4
     for ((n = 1; n <= nodes; n++)); do write_node_config "$name" "$n" "$nodes" "$http"; done
-    for ((n = 1; n <= nodes; n++)); do [ -n "$(node_pid "$name" "$n")" ] || start_node "$name" "$n"; done
+    chown -R "$ES_USER:" "$(cluster_dir "$name")"
+    for ((n = 1; n <= nodes; n++)); do [ -n "$(node_pid "$name" "$n")" ] || start_node "$name" "$n" & done
+    wait
     wait_for "es-$name" 180 curl -sf "127.0.0.1:$http/_cluster/health?wait_for_nodes=$nodes&wait_for_status=green&timeout=1s"
     say "Elasticsearch cluster $name: $nodes node(s) from 127.0.0.1:$http"
     ;;

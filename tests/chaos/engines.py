@@ -70,7 +70,9 @@ class ChaosElasticsearch:
         return f"http://127.0.0.1:{self.http_port + node - 1}"
 
     def _sh(self, *args: str, check: bool = True) -> str:
-        env = {**os.environ, "ES_EXTRA_SETTINGS": self.extra_settings, "ES_NODE_HEAP": os.environ.get("CHAOS_ES_HEAP", "512m")}
+        # One processor per node: fewer threads, so several nodes share two cores with the system under test.
+        extra = "node.processors: 1\n" + self.extra_settings
+        env = {**os.environ, "ES_EXTRA_SETTINGS": extra, "ES_NODE_HEAP": os.environ.get("CHAOS_ES_HEAP", "512m")}
         done = subprocess.run(["bash", str(CLUSTER_SH), *args], env=env, check=check, capture_output=True, text=True)
         return done.stdout.strip()
 
