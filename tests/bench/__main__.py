@@ -99,50 +99,64 @@ def open_contexts(es: Any) -> int:
     return sum(int(n["indices"]["search"]["open_contexts"]) for n in nodes)
 
 
+def save(results: dict[str, Any], out_dir: Path) -> None:
+    """Written after every phase, so a run cut short still leaves what it measured."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+
+
+def system_phases(gen: ArticleGenerator, sizes: Sizes, stack: Any, results: dict[str, Any], out_dir: Path) -> None:
+    pids = measured_pids(stack)
+    log(f"stack up in namespace {stack.namespace}; 1. engine bulk limit")
+    results["engine"] = eng = run_engine(gen, sizes, stack, pids)
+    eng["pipeline_mean_doc_bytes"] = pipeline_doc_bytes(gen)
+    log(f"engine {eng['docs_per_s']} docs/s ({eng['best']}); 2a. end-to-end JSON")
+    results["ingest_json"] = run_ingest(gen, sizes, stack, pids, "json", eng["docs_per_s"])
+    save(results, out_dir)
+    log(f"JSON {results['ingest_json']['articles_per_s']}/s; 2b. end-to-end HTML")
+    results["ingest_html"] = h = run_ingest(gen, sizes, stack, pids, "html", eng["docs_per_s"])
+    h["ratio_to_normalization"] = round(h["articles_per_s"] / (2 * results["normalization"]["html_pages_per_core_s"]), 3)
+    rate = results["ingest_json"]["articles_per_s"] / 2
+    log(f"HTML {h['articles_per_s']}/s; 3. freshness at {rate:.1f}/s")
+    arts = gen.articles(4_000_000, max(10, int(rate * sizes.freshness_s)))
+    alias = stack.settings.index_alias
+    results["freshness"] = measure(pids, ingest.freshness, stack.es, alias, stack.ingest_url, arts, rate)
+    save(results, out_dir)
+    log("6. scale: growing the index")
+    best = engine.BulkConfig(**eng["best_config"])
+    es_url = stack.settings.elasticsearch_url
+    results["scale"] = engine.grow(stack.es, es_url, alias, fill_batches(gen, sizes), best)
+    results["search_index_docs"] = results["scale"][-1]["articles"]
+    save(results, out_dir)
+    log("4. search latency")
+    results["search"] = run_search(stack, pids, sizes, (1, 4, 16))
+    save(results, out_dir)
+    log("tuning: the search service under gunicorn gthread (2 workers x 8 threads), same index")
+    restart_search(stack, StackKnobs(gunicorn_class="gthread", gunicorn_threads=8))
+    results["search_gthread"] = run_search(stack, measured_pids(stack), sizes, (4, 16))
+
+
 def run(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> dict[str, Any]:
     gen = ArticleGenerator(SEED)
     started, load_start = datetime.now(UTC), os.getloadavg()[0]
     results: dict[str, Any] = {}
-    log("5. normalization alone")
-    results["normalization"] = normalization.normalization(gen.articles(0, sizes.norm_pages), sizes.repeats)
-    with bench_stack(StackKnobs(), service_env) as stack:
-        pids = measured_pids(stack)
-        log(f"stack up in namespace {stack.namespace}; 1. engine bulk limit")
-        results["engine"] = eng = run_engine(gen, sizes, stack, pids)
-        results["engine"]["pipeline_mean_doc_bytes"] = pipeline_doc_bytes(gen)
-        log(f"engine {eng['docs_per_s']} docs/s ({eng['best']}); 2a. end-to-end JSON")
-        results["ingest_json"] = run_ingest(gen, sizes, stack, pids, "json", eng["docs_per_s"])
-        log(f"JSON {results['ingest_json']['articles_per_s']}/s; 2b. end-to-end HTML")
-        results["ingest_html"] = h = run_ingest(gen, sizes, stack, pids, "html", eng["docs_per_s"])
-        h["ratio_to_normalization"] = round(h["articles_per_s"] / (2 * results["normalization"]["html_pages_per_core_s"]), 3)
-        rate = results["ingest_json"]["articles_per_s"] / 2
-        log(f"HTML {h['articles_per_s']}/s; 3. freshness at {rate:.1f}/s")
-        arts = gen.articles(4_000_000, max(10, int(rate * sizes.freshness_s)))
-        results["freshness"] = measure(pids, ingest.freshness, stack.es, stack.settings.index_alias, stack.ingest_url, arts, rate)
-        log("6. scale: growing the index")
-        best = engine.BulkConfig(**eng["best_config"])
-        results["scale"] = engine.grow(
-            stack.es, stack.settings.elasticsearch_url, stack.settings.index_alias, fill_batches(gen, sizes), best
-        )
-        results["search_index_docs"] = results["scale"][-1]["articles"]
-        log("4. search latency")
-        results["search"] = run_search(stack, pids, sizes, (1, 4, 16))
-        log("tuning: the search service under gunicorn gthread (2 workers x 8 threads), same index")
-        restart_search(stack, StackKnobs(gunicorn_class="gthread", gunicorn_threads=8))
-        results["search_gthread"] = run_search(stack, measured_pids(stack), sizes, (4, 16))
     results["meta"] = {
         "mode": sizes.name,
         "seed": SEED,
         "cpus": os.cpu_count(),
         "command": command,
         "started": f"{started:%Y-%m-%d %H:%M}",
-        "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
         "load_start": round(load_start, 2),
-        "load_end": round(os.getloadavg()[0], 2),
         "sizes": sizes.__dict__,
+        "service_env": service_env,
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "results.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    log("5. normalization alone")
+    results["normalization"] = normalization.normalization(gen.articles(0, sizes.norm_pages), sizes.repeats)
+    save(results, out_dir)
+    with bench_stack(StackKnobs(), service_env) as stack:
+        system_phases(gen, sizes, stack, results, out_dir)
+    results["meta"] |= {"finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M}", "load_end": round(os.getloadavg()[0], 2)}
+    save(results, out_dir)
     report.draw(results, out_dir / "scale.png")
     (out_dir / "RESULTS.md").write_text(report.markdown(results))
     return results
