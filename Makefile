@@ -35,4 +35,8 @@ bench:  ## benchmark harness (issue 8), full run by hand → tests/bench/results
 bench-quick:  ## the benchmark harness at CI size (under 3 minutes): proves it works, results in test-output/bench-quick/
 	@$(MAKE) --no-print-directory bench QUICK=1
 
-.PHONY: help up down test lint template settings-doc bench bench-quick
+bench-quality:  ## extraction quality (issue 3): title, date, place, body F1 vs plain trafilatura, pages/s per core
+	@bash infra/local/install.sh >/dev/null
+	$(PY) -m tests.quality.bench_quality $(ARGS)
+
+.PHONY: help up down test lint template settings-doc bench bench-quick bench-quality

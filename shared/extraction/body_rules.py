@@ -26,7 +26,8 @@ def _trim_head(draft: Draft) -> None:
         head = paragraphs[0]
         byline = BYLINE.match(head)
         dateline = dateline_parts(head)
-        if _same(draft.title, head) or _same(draft.subtitle, head) or furniture_kind(head) or is_breadcrumb(head):
+        standfirst = not draft.subtitle_from_meta and _same(draft.subtitle, head)
+        if _same(draft.title, head) or standfirst or furniture_kind(head) or is_breadcrumb(head):
             pass
         elif byline:
             draft.authors = draft.authors or [

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+CORE_LANGUAGES = ("en", "de", "fr", "es", "ru")
 FUTURE_SLACK = timedelta(hours=14)  # the furthest any zone is ahead of UTC
 _MONTHS = (
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember"
@@ -76,9 +77,11 @@ def parse_published(
     }
     if re.match(r"^\d{4}-\d\d-\d\d", text):
         settings.pop("DATE_ORDER")
-    parsed = _iso(text) or dateparser.parse(text, languages=languages, settings=settings)
-    if parsed is None and languages:
-        parsed = dateparser.parse(text, settings=settings)
+    # Never all of dateparser's languages: loading them costs tens of seconds. The page's language first.
+    first = [*(languages or []), "en"]
+    parsed = _iso(text) or dateparser.parse(text, languages=list(dict.fromkeys(first)), settings=settings)
+    if parsed is None:
+        parsed = dateparser.parse(text, languages=list(CORE_LANGUAGES), settings=settings)
     if parsed is None:
         return None
     has_time = bool(TIME.search(text) or re.search(r"T\d\d:\d\d", text))

@@ -22,4 +22,5 @@ class Draft:
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     html: str | None = None  # the page, when the input was HTML
+    subtitle_from_meta: bool = False  # a page's meta description, often its first paragraph: not cut from the body
     notes: list[str] = field(default_factory=list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 SHORT_WORDS = 30
+LINK_WORDS = 20  # a related-links block lists headlines: shorter than this
 _I = re.IGNORECASE
 
 LOGO = re.compile(r"\blogo\b|\bлоготип\b", _I)
@@ -159,6 +160,7 @@ def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
             continue
         dropped.append(kind)
         ends_article = kind == "copyright" or (kind == "related" and words(paragraph) <= 4)
-        if ends_article and index >= len(paragraphs) * 0.5 and kept:
+        only_links_follow = all(words(p) < LINK_WORDS for p in paragraphs[index + 1 :])
+        if ends_article and kept and (index >= len(paragraphs) * 0.5 or only_links_follow):
             break
     return kept, dropped

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from shared.article import Location, NormalizedArticle
+from shared.dedup import band_keys
 from shared.extraction import body_rules, meta_rules, parsers, place_rules, text_rules
 from shared.extraction.charset import decode_page
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
 from shared.extraction.rules import Rule, run_rules
-from shared.dedup import band_keys
 from shared.ids import content_hash
 
 assert parsers  # imported for its side effect: the format registry

@@ -11,7 +11,18 @@ import lxml.html
 from shared.extraction.draft import Draft
 from shared.extraction.rules import Rule
 
-_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+# Markup is HTML's own elements, comments and declarations; "<The Palace: Tale of Jang Noksu>" in text is a title.
+HTML_ELEMENTS = (
+    "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|blockquote|body|br|button|canvas|caption|cite|code|col|colgroup"
+    "|data|datalist|dd|del|details|dfn|dialog|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|frameset"
+    "|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|meta|meter|nav|noscript"
+    "|object|ol|optgroup|option|output|p|param|picture|pre|progress|q|s|samp|script|section|select|small|source|span"
+    "|strike|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul"
+    "|var|video|wbr|center|big|marquee|math|center"
+)
+_TAG = re.compile(
+    rf"<(?:/?(?:{HTML_ELEMENTS})(?=[\s/>])[^>]*>|!--.*?(?:-->|$)|![a-zA-Z][^>]*>|\?[^>]*>)", re.IGNORECASE | re.DOTALL
+)
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
 
@@ -33,7 +44,8 @@ def html_to_text(fragment: str) -> str:
 def clean_line_text(text: str | None) -> str | None:
     if text is None:
         return None
-    folded = _BLANKS.sub(" ", unicodedata.normalize("NFC", html.unescape(_TAG.sub(" ", text)))).strip()
+    text = _TAG.sub(" ", html.unescape(_TAG.sub(" ", text)))  # escaped markup, once unescaped, is markup too
+    folded = _BLANKS.sub(" ", unicodedata.normalize("NFC", text)).strip()
     return folded or None
 
 

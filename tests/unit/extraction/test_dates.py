@@ -1,0 +1,52 @@
+"""Publication times: the offset of the dateline place on that date, offsets kept, implausible dates refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shared.extraction.dates import date_span, parse_published
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_local_time_gets_the_offset_of_the_place_on_that_date() -> None:
+    # Astana was UTC+6 until Kazakhstan moved to UTC+5 on 2024-03-01.
+    assert parse_published("17 October, 2023 15:21", "Asia/Almaty", now=NOW) == "2023-10-17T15:21:00+06:00"
+    assert parse_published("12 March 2024 16:05", "Asia/Almaty", now=NOW) == "2024-03-12T16:05:00+05:00"
+
+
+def test_summer_and_winter_time() -> None:
+    assert parse_published("5 March 2024 10:00", "Europe/Berlin", now=NOW) == "2024-03-05T10:00:00+01:00"
+    assert parse_published("5 July 2024 10:00", "Europe/Berlin", now=NOW) == "2024-07-05T10:00:00+02:00"
+
+
+def test_an_offset_the_page_gave_is_kept() -> None:
+    assert parse_published("2024-03-05T10:00:00+01:00", "Asia/Almaty", now=NOW) == "2024-03-05T10:00:00+01:00"
+    assert parse_published("2024-03-05T10:00:00Z", "Asia/Almaty", now=NOW) == "2024-03-05T10:00:00+00:00"
+
+
+def test_without_a_place_local_time_stays_local_and_a_date_stays_a_date() -> None:
+    assert parse_published("2024-03-05 10:00", None, now=NOW) == "2024-03-05T10:00:00"
+    assert parse_published("5 March 2024", "Europe/Paris", now=NOW) == "2024-03-05"
+
+
+def test_written_dates_in_several_languages() -> None:
+    assert (
+        parse_published(date_span("Publié le 5 mars 2024 à 10h30") or "", "Europe/Paris", ["fr"], NOW)
+        == "2024-03-05T10:30:00+01:00"
+    )
+    assert (
+        parse_published(date_span("7 de febrero de 2024, 09:15") or "", "Europe/Madrid", ["es"], NOW)
+        == "2024-02-07T09:15:00+01:00"
+    )
+    assert parse_published(date_span("17 октября 2023, 15:21") or "", "Europe/Moscow", ["ru"], NOW) == "2023-10-17T15:21:00+03:00"
+    assert (
+        parse_published(date_span("28. August 2024 | 14:20 Uhr") or "", "Europe/Berlin", ["de"], NOW)
+        == "2024-08-28T14:20:00+02:00"
+    )
+
+
+def test_future_and_pre_1990_dates_are_refused() -> None:
+    assert parse_published("2030-01-01", now=NOW) is None
+    assert parse_published("1985-06-01", now=NOW) is None
+    assert parse_published("not a date at all", now=NOW) is None
