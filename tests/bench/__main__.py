@@ -48,6 +48,11 @@ def run_engine(gen: ArticleGenerator, sizes: Sizes, stack: Any, pids: dict[str, 
     url = stack.settings.elasticsearch_url
     result = measure(pids, engine.engine_limit, stack.es, url, f"{stack.namespace}-raw", docs, sweep, sizes.repeats)
     result["mean_doc_bytes"] = round(statistics.mean(len(orjson.dumps(d)) for d in docs))
+    # What the worker does today: one document per request, 2 processes, refresh every second.
+    single = engine.BulkConfig(1, 2, "1s")
+    one_by_one = docs[: max(100, len(docs) // 5)]
+    rates = [engine.timed_load(stack.es, url, f"{stack.namespace}-raw", one_by_one, single) for _ in range(sizes.repeats)]
+    result["one_doc_per_request_docs_per_s"] = round(statistics.median(rates), 1)
     return result
 
 

@@ -24,6 +24,13 @@ def table(r: dict[str, Any]) -> str:
     rows = [
         ("1. Engine bulk limit (direct to ES)", f"{eng['docs_per_s']:g} docs/s", eng["best"], "—", _cpu(eng)),
         (
+            "1b. Direct to ES, one document per request",
+            f"{eng['one_doc_per_request_docs_per_s']:g} docs/s",
+            "2 clients, refresh 1s: what the worker does today",
+            f"{eng['one_doc_per_request_docs_per_s'] / eng['docs_per_s']:.2f} of (1)",
+            "",
+        ),
+        (
             "2a. End-to-end JSON (batches of 100)",
             f"{j['articles_per_s']:g} articles/s",
             f"runs {j['runs_articles_per_s']}",
