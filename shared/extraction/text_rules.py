@@ -56,7 +56,7 @@ def strip_markup(text: str) -> str:
             return text
         try:
             text = html_to_text(text)
-        except (ValueError, lxml.etree.ParserError):
+        except Exception:  # noqa: BLE001 - lxml raises ValueError, ParserError, even AssertionError on odd markup
             text = html.unescape(_TAG.sub(" ", text))
     return _TAG.sub(" ", text)
 

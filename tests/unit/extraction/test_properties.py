@@ -14,7 +14,7 @@ from shared.extraction.text_rules import looks_like_html
 
 # Bounded time per page: any example slower than this fails the test (the first call loads data, see warm_up).
 PER_PAGE = timedelta(seconds=5)
-PROPERTY = settings(max_examples=60, deadline=PER_PAGE, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=40, deadline=PER_PAGE, suppress_health_check=[HealthCheck.too_slow])
 
 TAGS = ["p", "div", "span", "article", "h1", "script", "style", "a", "br", "table", "td", "li", "time", "meta", "title"]
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
