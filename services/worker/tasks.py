@@ -90,10 +90,26 @@ class ArticleTask(Task):
             return
         attempts = int(redis_client().get(deliveries_key(task_id)) or 1)
         if isinstance(exc, TimeLimitExceeded):
-            reason = f"poison: normalization exceeded the hard time limit ({get_settings().task_time_limit_s:g}s)"
-        else:
-            reason = f"unexpected: {type(exc).__name__}: {exc}"[:1000]
-        fail(payload, reason, attempts)
+            self.hard_time_limit(payload, task_id, int((kwargs or {}).get("hangs", 0)), attempts)
+            return
+        fail(payload, f"unexpected: {type(exc).__name__}: {exc}"[:1000], attempts)
+
+    def hard_time_limit(self, payload: dict[str, Any], task_id: str, hangs: int, attempts: int) -> None:
+        """The child was killed at the hard limit: send the article again (a stalled Elasticsearch looks the same
+        as a hang), as a retry of the same task, until it has hung MAX_WORKER_LOSSES times: then it is poison."""
+        settings = get_settings()
+        if hangs + 1 >= settings.max_worker_losses:
+            fail(payload, f"poison: exceeded the hard time limit ({settings.task_time_limit_s:g}s) {hangs + 1} times", attempts)
+            return
+        retries = int(redis_client().get(retries_key(task_id)) or 0) + 1
+        redis_client().set(retries_key(task_id), retries, ex=7 * 24 * 3600)
+        countdown = backoff_s(retries, settings.retry_backoff_base_s, settings.retry_backoff_max_s)
+        log.warning("article %s: hard time limit; sent again in %.1fs", payload["id"], countdown)
+        self.apply_async(args=[payload], kwargs={"hangs": hangs + 1}, task_id=task_id, retries=retries, countdown=countdown)
+
+
+def retries_key(task_id: str) -> str:
+    return get_settings().redis_key("hardlimit-retries", task_id)
 
 
 def requeue_on_redis_error(exc: redis.RedisError) -> NoReturn:
@@ -160,11 +176,12 @@ def normalize_or_fail(task: Task, payload: dict[str, Any], hangs: int, attempts:
 
 def index(task: Task, payload: dict[str, Any], article: NormalizedArticle) -> None:
     settings = get_settings()
-    # Near-duplicates (issue 3, shared/dedup.py): marked, indexed anyway so they stay countable, status `duplicate`.
-    article.duplicate_of = article.duplicate_of or find_duplicate(es(), settings.index_alias, article)
     try:
+        client = es()  # inside the try: Elasticsearch may be unreachable when the first article arrives
+        # Near-duplicates (issue 3, shared/dedup.py): marked, indexed anyway so they stay countable, status `duplicate`.
+        article.duplicate_of = article.duplicate_of or find_duplicate(client, settings.index_alias, article)
         with metrics.timed_bulk(1):  # ops (issue 7): Elasticsearch bulk latency and size, the index stage
-            outcome = bulk_index(es(), settings.index_alias, [article], versions={article.id: version_of(payload)})
+            outcome = bulk_index(client, settings.index_alias, [article], versions={article.id: version_of(payload)})
     except Exception as exc:
         if not is_transient_error(exc):
             raise

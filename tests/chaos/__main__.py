@@ -73,7 +73,7 @@ def run(scenario: Scenario, engines: Engines) -> Result:
     system.create_index()
     system.start_ingest()
     system.start_worker("worker", scenario.concurrency, scenario.app)
-    load = Load(system.ingest_url, system.namespace, N, scenario.rate_per_s, make=scenario.make)
+    load = Load(system.ingest_url, system.namespace, N, scenario.rate_per_s or N / 30, make=scenario.make)
     try:
         load.start()
         System.wait(lambda: load.progress >= N * 0.3, 120, "a third of the load sent")

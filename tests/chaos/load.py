@@ -3,6 +3,7 @@ would, retrying (with the same articles, hence the same ids) on 503, 429 and con
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -14,12 +15,20 @@ import requests
 WORDS = ["election", "parliament", "flood", "harvest", "railway", "festival", "border", "summit", "drought", "museum"]
 
 
+VOCABULARY = (
+    [*WORDS, "minister", "river", "market", "school", "hospital", "bridge", "court", "farmers", "storm", "airport", "bank"]
+) * 3
+
+
 def article(scenario: str, n: int) -> dict[str, Any]:
+    """A distinct article (not a near-duplicate of its neighbours), the same every time for the same n."""
     word = WORDS[n % len(WORDS)]
+    rng = random.Random(f"{scenario}-{n}")
+    sentences = [" ".join(rng.sample(VOCABULARY, 9)).capitalize() + "." for _ in range(6)]
     return {
         "url": f"https://chaos.example.org/{scenario}/{n}",
         "title": f"Chaos {scenario} story {n} about the {word}",
-        "body": f"Story number {n} of the {scenario} run. " + f"The {word} was reported by our correspondent. " * 5,
+        "body": f"Story number {n} of the {scenario} run. " + " ".join(sentences),
         "published_at": "2024-03-01T10:00:00Z",
         "location": "Astana, Kazakhstan",
         "source": "chaos-wire",

@@ -34,7 +34,7 @@ class Scenario:
     engine: str = "single"
     concurrency: int = 4  # the task waits on Elasticsearch most of its time: four processes on two cores
     app: str = "services.worker.app"
-    rate_per_s: float = 60.0
+    rate_per_s: float = 0.0  # 0: spread the load over about 30 s
     make: Callable[[str, int], dict[str, Any]] = article
     extra_env: dict[str, str] = field(default_factory=dict)
 
