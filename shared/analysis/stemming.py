@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+import threading
+from typing import Any
 
 import snowballstemmer
 
@@ -41,9 +42,15 @@ def language_key(language: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-@cache
-def _stemmer(code: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(LANGUAGES[code])
+_local = threading.local()
+
+
+def _stemmer(code: str) -> Any:
+    """One stemmer per language and thread: a Snowball stemmer keeps its word in itself and is not thread-safe."""
+    stemmers: dict[str, Any] = _local.__dict__.setdefault("stemmers", {})
+    if code not in stemmers:
+        stemmers[code] = snowballstemmer.stemmer(LANGUAGES[code])
+    return stemmers[code]
 
 
 def words(text: str) -> list[str]:

@@ -46,3 +46,12 @@ def test_document_gets_stems_in_its_language_and_completions() -> None:
     assert extra["title_suggest"] == ["Floods in Almaty", "in Almaty", "Almaty"]
     assert extra["place_suggest"] == ["Almaty"]
     assert "title_suggest" not in search_fields({**doc, "duplicate_of": "x"})
+
+
+def test_stemming_is_safe_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = "Наводнения затопили города и деревни " * 20
+    expected = stem_text(text, "ru")
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(lambda _: stem_text(text, "ru"), range(120))) == {expected}
