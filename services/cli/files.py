@@ -59,14 +59,14 @@ def walk(paths: list[Path], skip: Path | None = None) -> Iterator[Path]:
 
 def file_key(path: Path) -> str:
     stat = path.stat()
-    return f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def units(path: Path, batch_size: int) -> Iterator[Unit]:
+def units(path: Path, batch_size: int, key: str | None = None) -> Iterator[Unit]:
     """The units of one file; an unsupported or unreadable file is one unit holding its error."""
-    suffix, key = path.suffix.lower(), file_key(path)
+    suffix, key = path.suffix.lower(), key or file_key(path)
     if suffix in PAGE_TYPES:
-        yield Unit(key, str(path), page=path.read_bytes(), content_type=PAGE_TYPES[suffix])
+        yield Unit(f"{key}#0", str(path), page=path.read_bytes(), content_type=PAGE_TYPES[suffix])
     elif suffix in LINES_SUFFIXES:
         yield from _json_lines(path, key, batch_size)
     elif suffix in JSON_SUFFIXES:
@@ -74,7 +74,7 @@ def units(path: Path, batch_size: int) -> Iterator[Unit]:
     elif suffix in FEED_SUFFIXES:
         yield from _feed_file(path, key, batch_size)
     else:
-        yield Unit(key, str(path), errors=[f"unsupported file type {suffix or '(none)'}"])
+        yield Unit(f"{key}#0", str(path), errors=[f"unsupported file type {suffix or '(none)'}"])
 
 
 def _chunks(items: Iterator[Any], key: str, label: str, batch_size: int) -> Iterator[Unit]:
@@ -106,7 +106,7 @@ def _json_file(path: Path, key: str, batch_size: int) -> Iterator[Unit]:
     try:
         data = json.loads(path.read_bytes())
     except ValueError as exc:
-        yield Unit(key, str(path), errors=[f"invalid JSON: {exc}"])
+        yield Unit(f"{key}#0", str(path), errors=[f"invalid JSON: {exc}"])
         return
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
@@ -117,6 +117,6 @@ def _feed_file(path: Path, key: str, batch_size: int) -> Iterator[Unit]:
     try:
         entries = parse_feed(path.read_bytes())
     except FeedError as exc:
-        yield Unit(key, str(path), errors=[str(exc)])
+        yield Unit(f"{key}#0", str(path), errors=[str(exc)])
         return
     yield from _chunks((e["article"] for e in entries), key, str(path), batch_size)

@@ -13,7 +13,7 @@ from typing import Any
 from tqdm import tqdm
 
 from services.cli.client import Client
-from services.cli.files import Unit, units, walk
+from services.cli.files import Unit, file_key, units, walk
 from services.cli.journal import Journal
 
 MAX_REASONS = 50
@@ -22,7 +22,7 @@ MAX_REASONS = 50
 @dataclass
 class Summary:
     files: int = 0
-    resumed: int = 0  # units already answered in an earlier run
+    resumed: int = 0  # files (or parts of files) already answered in an earlier run
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0
@@ -48,7 +48,8 @@ class Summary:
 
     def text(self) -> str:
         lines = [
-            f"files: {self.files}" + (f" ({self.resumed} parts already sent in an earlier run, skipped)" if self.resumed else ""),
+            f"files: {self.files}"
+            + (f" ({self.resumed} files or parts already sent in an earlier run, skipped)" if self.resumed else ""),
             f"accepted: {self.accepted}",
             f"duplicates: {self.duplicates}",
             f"rejected: {self.rejected}",
@@ -64,6 +65,8 @@ class Sender:
         self.client, self.journal, self.summary = client, journal, summary
         self.batch_size, self.source = batch_size, source
         self.pending: list[Unit] = []
+        self.pending_articles = 0
+        self.finished_files: list[str] = []  # recorded with the batch that holds their last articles
 
     def add(self, unit: Unit) -> None:
         for reason in unit.errors:
@@ -73,9 +76,10 @@ class Sender:
         elif not unit.articles:
             self.journal.record(unit.key, 0, 0, len(unit.errors))
         else:
-            if sum(len(u.articles) for u in self.pending) + len(unit.articles) > self.batch_size:
+            if self.pending_articles + len(unit.articles) > self.batch_size:
                 self.flush()
             self.pending.append(unit)
+            self.pending_articles += len(unit.articles)
 
     def _count(self, answer: dict[str, Any], where: str) -> tuple[int, int, int]:
         if "id" not in answer:
@@ -96,6 +100,7 @@ class Sender:
         )
         counts = self._count(answer if isinstance(answer, dict) else {"error": {"message": str(answer)}}, unit.label)
         self.journal.record(unit.key, *counts)
+        self.journal.commit()
 
     def flush(self) -> None:
         if not self.pending:
@@ -115,12 +120,35 @@ class Sender:
                 totals[unit.key][n] += value
         for key, (accepted, duplicates, rejected) in totals.items():
             self.journal.record(key, accepted, duplicates, rejected)
-        self.pending = []
+        for key in self.finished_files:
+            self.journal.record(key, 0, 0, 0)
+        self.journal.commit()
+        self.pending, self.pending_articles, self.finished_files = [], 0, []
+
+    def file_done(self, key: str) -> None:
+        """Every unit of this file is sent or pending: once they are answered, a rerun skips it unread."""
+        if self.pending:
+            self.finished_files.append(key)
+        else:
+            self.journal.record(key, 0, 0, 0)
 
     def _with_source(self, article: Any) -> Any:
         if self.source and isinstance(article, dict) and not article.get("source"):
             return {**article, "source": self.source}
         return article
+
+
+def send_file(path: Path, journal: Journal, sender: Sender, summary: Summary, batch_size: int) -> None:
+    key = file_key(path)
+    if journal.done(key):
+        summary.resumed += 1
+        return
+    for unit in units(path, batch_size, key):
+        if journal.done(unit.key):
+            summary.resumed += 1
+        else:
+            sender.add(unit)
+    sender.file_done(key)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -138,19 +166,16 @@ def run(args: argparse.Namespace) -> int:
     progress = tqdm(total=total, unit="file", disable=args.quiet or None, file=sys.stderr, dynamic_ncols=True)
     try:
         for path in walk(paths, skip):
-            for unit in units(path, args.batch_size):
-                if journal.done(unit.key):
-                    summary.resumed += 1
-                else:
-                    sender.add(unit)
+            send_file(path, journal, sender, summary, args.batch_size)
             summary.files += 1
             progress.update()
-            progress.set_postfix(accepted=summary.accepted, dup=summary.duplicates, rejected=summary.rejected, refresh=False)
+            if summary.files % 100 == 0:
+                progress.set_postfix(accepted=summary.accepted, dup=summary.duplicates, rejected=summary.rejected, refresh=False)
         sender.flush()
-    finally:
+    finally:  # interrupted or not, what was done is journaled and summed up
         progress.close()
         journal.close()
-    print(json.dumps(summary.as_dict(), ensure_ascii=False) if args.json else summary.text())
+        print(json.dumps(summary.as_dict(), ensure_ascii=False) if args.json else summary.text(), flush=True)
     return 0 if summary.rejected == 0 else 1
 
 

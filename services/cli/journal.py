@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY);
 class Journal:
     def __init__(self, path: Path | None) -> None:
         self.db = sqlite3.connect(str(path) if path else ":memory:")
-        self.db.executescript(SCHEMA)
+        # One commit per request, not per file, and no fsync on each: a lost tail is only resent (same ids).
+        self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
 
     def done(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM units WHERE key = ?", (key,)).fetchone() is not None
@@ -31,6 +32,8 @@ class Journal:
 
     def record(self, key: str, accepted: int, duplicates: int, rejected: int) -> None:
         self.db.execute("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?)", (key, accepted, duplicates, rejected))
+
+    def commit(self) -> None:
         self.db.commit()
 
     def close(self) -> None:

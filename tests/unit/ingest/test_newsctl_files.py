@@ -12,7 +12,7 @@ import pytest
 
 from services.cli.client import CliError
 from services.cli.files import units, walk
-from services.cli.ingest import Sender, Summary
+from services.cli.ingest import Sender, Summary, send_file
 from services.cli.journal import Journal
 
 
@@ -65,11 +65,7 @@ def test_walk_skips_hidden_and_units_split_files(tmp_path: Path) -> None:
 def send_all(root: Path, journal: Journal, api: StubApi, summary: Summary) -> None:
     sender = Sender(api, journal, summary, batch_size=3, source=None)  # type: ignore[arg-type]
     for path in sorted(walk([root])):
-        for unit in units(path, 3):
-            if journal.done(unit.key):
-                summary.resumed += 1
-            else:
-                sender.add(unit)
+        send_file(path, journal, sender, summary, 3)
     sender.flush()
 
 
