@@ -119,6 +119,14 @@ def is_nav(line: str) -> bool:
     return bool(items) and all(re.sub(r"^\d+\.\s*", "", i).lower() in NAV_WORDS for i in items)
 
 
+SKIP_LINK = re.compile(
+    r"^(skip to (main )?content|zum inhalt springen|direkt zum inhalt|aller au contenu|ir al contenido|saltar al contenido"
+    r"|перейти к (основному )?содержанию)$",
+    _I,
+)
+SHORT_SHARE = re.compile(r"\b(share|teilen|partager|compart\w*|поделит\w*)\b", _I)
+
+
 def furniture_kind(line: str) -> str | None:
     """What kind of furniture a line or paragraph is, or None when it may be article text."""
     text = line.strip()
@@ -129,6 +137,10 @@ def furniture_kind(line: str) -> str | None:
         return "logo"
     if ADS.match(text):
         return "ad"
+    if SKIP_LINK.match(text):
+        return "nav"
+    if n <= 4 and SHORT_SHARE.search(text):
+        return "social"
     if is_nav(text):
         return "nav"
     if n <= SHORT_WORDS * 2 and COPYRIGHT.search(text):
