@@ -103,6 +103,8 @@ def spec() -> dict[str, Any]:
                     "responses": {
                         "202": _json({"oneOf": [ACCEPTED, batch_answer]}, "accepted"),
                         **_errors(400, 413, 415, 429, 503),
+                        # A batch of which no item was accepted is a 400 listing each item's error (found by schemathesis).
+                        "400": _json({"anyOf": [ERROR, batch_answer]}, "an invalid article, or a batch with no valid item"),
                     },
                 }
             },
