@@ -75,7 +75,9 @@ class Settings(BaseSettings):
         "",
         description="Partner API keys, comma-separated, each `name:key` (or a bare key); when any is set, /v1/* needs X-API-Key.",
     )
-    search_api_keys_file: str = Field("", description="File with more partner keys, one `name:key` a line (# comments).")
+    search_api_keys_file: str = Field(
+        "", description="File with more partner keys, one `name:key` or `name:sha256:<hex digest>` a line (# comments)."
+    )
     search_rate_limit: str = Field(
         "600/minute", description="Requests one API key may make (flask-limiter syntax, e.g. `10/second`)."
     )

@@ -18,6 +18,7 @@ from shared.web import ApiError
 
 bp = Blueprint("search", __name__)
 MAX_PREFIX = 100
+MAX_ID_BYTES = 512
 
 
 def _es() -> Elasticsearch:
@@ -106,15 +107,22 @@ def suggest() -> Any:
         raise ApiError(400, "invalid_parameter", f"q is at most {MAX_PREFIX} characters", "q")
     if not prefix:
         return {"suggestions": []}
-    resp = _es().search(index=_settings().index_alias, body=suggest_body(prefix))
+    try:
+        resp = _es().search(index=_settings().index_alias, body=suggest_body(prefix))
+    except TransportError as exc:
+        raise _unavailable(exc) from exc
     return {"suggestions": suggestions_of(resp.body)}
 
 
 @bp.get("/v1/articles/<article_id>")
 def article(article_id: str) -> Any:
+    if len(article_id.encode()) > MAX_ID_BYTES:  # Elasticsearch refuses longer ids with a 400 of its own
+        raise ApiError(404, "not_found", "no article with that id", "id")
     try:
         found = _es().get(index=_settings().index_alias, id=article_id, source_excludes=["notes", "*_stem", "*_suggest"])
     except NotFoundError as exc:
         raise ApiError(404, "not_found", f"no article {article_id}", "id") from exc
+    except TransportError as exc:
+        raise _unavailable(exc) from exc
     source: dict[str, Any] = found["_source"]
     return source

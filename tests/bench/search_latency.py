@@ -147,9 +147,9 @@ def fill(settings: Settings, count: int) -> None:
     actions = (
         {"_index": settings.index_alias, "_id": f"bench-{i}", "_source": to_document(article(i, rng))} for i in range(count)
     )
-    helpers.bulk(es, actions, chunk_size=1000, request_timeout=120)
+    helpers.bulk(es.options(request_timeout=120), actions, chunk_size=1000)
     es.indices.refresh(index=settings.index_alias)
-    es.indices.forcemerge(index=settings.index_alias, max_num_segments=1, request_timeout=600)
+    es.options(request_timeout=600).indices.forcemerge(index=settings.index_alias, max_num_segments=1)
 
 
 def query_mix(count: int) -> list[dict[str, str]]:

@@ -256,6 +256,8 @@ def test_article_view_and_suggest(stack: Stack) -> None:
     whole = requests.get(f"{stack.search_url}/v1/articles/{article}", timeout=10).json()
     assert whole["title"] == f"{word} opens new bridge" and whole["location"]["country_code"] == "KG"
     assert not any(key.endswith(("_stem", "_suggest")) for key in whole)
+    for missing in ("nope", "x" * 600):
+        assert requests.get(f"{stack.search_url}/v1/articles/{missing}", timeout=10).status_code == 404
     titles = requests.get(f"{stack.search_url}/v1/suggest", params={"q": word[:8].lower()}, timeout=10).json()
     assert {"kind": "title", "text": f"{word} opens new bridge", "id": article} in titles["suggestions"]
     places = requests.get(f"{stack.search_url}/v1/suggest", params={"q": "bishk"}, timeout=10).json()["suggestions"]
