@@ -39,4 +39,8 @@ bench-quality:  ## extraction quality (issue 3): title, date, place, body F1 vs 
 	@bash infra/local/install.sh >/dev/null
 	$(PY) -m tests.quality.bench_quality $(ARGS)
 
-.PHONY: help up down test lint template settings-doc bench bench-quick bench-quality
+chaos:  ## fault injection (issue 6): 10 scenarios on its own Redis and Elasticsearch nodes; `make chaos N=500 ONLY="1- 5-"`
+	@bash infra/local/install.sh >/dev/null
+	CHAOS_N=$${N:-2000} $(PY) -m tests.chaos $(ONLY)
+
+.PHONY: help up down test lint template settings-doc bench bench-quick bench-quality chaos
