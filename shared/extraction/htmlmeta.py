@@ -132,7 +132,7 @@ def read_meta(html: str) -> PageMeta:
 
 def strip_site_name(title: str, site_names: list[str]) -> str:
     """'Headline | Site' or 'Site - Headline' -> 'Headline'. Only a separated part that names the site goes."""
-    parts = re.split(r"\s+(?:[|–—•·:-]|::)\s+|\s+[|]\s*|\s*[|]\s+", title)
+    parts = re.split(r"\s+(?:::|[|–—•·:-])\s+|\s+[|]\s*|\s*[|]\s+", title)
     if len(parts) < 2:
         return title
     folded_sites = {re.sub(r"\W+", "", s.casefold()) for s in site_names if s}
@@ -142,7 +142,7 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
         return bool(key) and any(key == s or (len(key) >= 3 and (key in s or s in key)) for s in folded_sites)
 
     if is_site(parts[-1]):
-        return re.sub(r"\s*(?:[|–—•·:-]|::)\s*$", "", title[: title.rfind(parts[-1])]).strip() or title
+        return re.sub(r"\s*(?:::|[|–—•·:-])\s*$", "", title[: title.rfind(parts[-1])]).strip() or title
     if is_site(parts[0]):
-        return re.sub(r"^\s*(?:[|–—•·:-]|::)\s*", "", title[len(parts[0]) :]).strip() or title
+        return re.sub(r"^\s*(?:::|[|–—•·:-])\s*", "", title[len(parts[0]) :]).strip() or title
     return title
