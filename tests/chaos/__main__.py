@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tests.chaos.engines import ChaosElasticsearch, ChaosRedis
 from tests.chaos.load import Load
-from tests.chaos.scenarios import POISONS, SCENARIOS, Engines, Scenario, primary_node
+from tests.chaos.scenarios import POISONS, SCENARIOS, Engines, Scenario, poison_every, primary_node
 from tests.chaos.system import OUTPUT, System
 
 N = int(os.environ.get("CHAOS_N", "2000"))
@@ -124,7 +124,7 @@ def count_in_log(system: System, needle: str) -> int:
 
 
 def check_poison(result: Result, system_dead: int) -> None:
-    expected = sum(1 for n in range(N) if n % 200 == 7)
+    expected = sum(1 for n in range(N) if n % poison_every(N) == 7)
     if result.dead != expected:
         result.note += f" FAILED: {result.dead} dead, {expected} poison sent"
 

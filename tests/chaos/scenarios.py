@@ -109,11 +109,17 @@ def cluster_node_kill(system: System, load: Load, engines: Engines) -> float:
 POISONS = ("POISON-RAISE", "POISON-CRASH", "POISON-HANG", "POISON-HARDHANG")
 
 
-def poisoned_article(scenario: str, n: int) -> dict[str, Any]:
-    """One article in 200 is poison, of the four kinds in turn."""
+def poison_every(total: int) -> int:
+    """About ten poison articles per run (at least one of each kind from 200 articles on)."""
+    return max(50, total // 10)
+
+
+def poisoned_article(scenario: str, n: int, total: int = 0) -> dict[str, Any]:
+    """One article in `poison_every` is poison, of the four kinds in turn."""
     item = article(scenario, n)
-    if n % 200 == 7:
-        item["title"] = f"{POISONS[(n // 200) % len(POISONS)]} {item['title']}"
+    every = poison_every(total or int(os.environ.get("CHAOS_N", "2000")))
+    if n % every == 7:
+        item["title"] = f"{POISONS[(n // every) % len(POISONS)]} {item['title']}"
     return item
 
 
