@@ -61,13 +61,14 @@ def accept_batch(items: Any, ninjs: bool) -> tuple[dict[str, Any], int]:
     if not items or len(items) > limit:
         raise ApiError(400, "invalid_field", f"a batch holds 1 to {limit} articles, not {len(items)}", "articles")
     answers: list[dict[str, Any]] = []
-    for n, item in enumerate(items):
-        try:
-            answers.append(_queue().submit(to_payload(item, f"articles.{n}", ninjs)))
-        except ApiError as exc:
-            if exc.status != 400:
-                raise
-            answers.append({"error": {"code": exc.code, "message": exc.message, "field": exc.field}})
+    with _queue().producer() as producer:
+        for n, item in enumerate(items):
+            try:
+                answers.append(_queue().submit(to_payload(item, f"articles.{n}", ninjs), producer))
+            except ApiError as exc:
+                if exc.status != 400:
+                    raise
+                answers.append({"error": {"code": exc.code, "message": exc.message, "field": exc.field}})
     accepted = any("id" in a for a in answers)
     return {"items": answers}, 202 if accepted else 400
 
