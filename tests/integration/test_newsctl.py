@@ -95,7 +95,17 @@ def test_status_and_feeds_subcommands(stack: Stack) -> None:
 
 def test_unreachable_service_is_reported_not_a_traceback(stack: Stack, tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"title": "x"}')
-    argv = [str(BIN / "newsctl"), "--api", "http://127.0.0.1:9", "--retries", "1", "ingest", str(tmp_path), "--quiet"]
+    argv = [
+        str(BIN / "newsctl"),
+        "--api",
+        "http://127.0.0.1:9",
+        "--retries",
+        "1",
+        "ingest",
+        str(tmp_path),
+        "--quiet",
+        "--no-journal",
+    ]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=stack.env, check=False)
     assert done.returncode == 2
     assert "cannot reach" in done.stderr and "Traceback" not in done.stderr
