@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import BadRequestError, Elasticsearch
 
 from shared.es import fields
 from shared.settings import Settings, get_settings
@@ -45,7 +45,24 @@ def ensure_index(client: Elasticsearch, settings: Settings | None = None) -> str
             client.indices.create(index=index, aliases={alias: {"is_write_index": True}})
         else:
             client.indices.put_alias(index=index, name=alias, is_write_index=True)
+    # Fields added to the table since the index was made are added to it in place (Elasticsearch allows
+    # adding fields); a changed field cannot be, and needs `python -m shared.es.migrate`.
+    mapping = fields.mappings()
+    try:
+        client.indices.put_mapping(index=alias, properties=mapping["properties"], dynamic=mapping["dynamic"])
+    except BadRequestError as exc:
+        raise RuntimeError(f"the index behind {alias} has an incompatible mapping; run `python -m shared.es.migrate`") from exc
     return alias
+
+
+def current_index(client: Elasticsearch, alias: str) -> str:
+    return next(iter(client.indices.get_alias(name=alias)))
+
+
+def next_version(client: Elasticsearch, alias: str) -> int:
+    existing = client.indices.get(index=f"{alias}-v*", allow_no_indices=True, expand_wildcards="all")
+    versions = [int(name.rsplit("-v", 1)[1]) for name in existing if name.rsplit("-v", 1)[1].isdigit()]
+    return max(versions, default=0) + 1
 
 
 def swap_alias(client: Elasticsearch, alias: str, new_index: str) -> None:
