@@ -146,6 +146,7 @@ def test_broken_feeds_are_reported_and_do_not_stop_others(stack: Stack, server: 
     assert "not a readable RSS/Atom feed" in html["last_error"]
     assert broken["failing"] and html["failing"] and broken["failures"] == 3
     assert good["failing"] is False and good["items_seen"] == 1
+    assert broken["next_poll_at"] > good["next_poll_at"]  # backed off: 3 failures wait 8 intervals (capped), not 1
     assert search_ids(stack, word, 1) == {server.url(f"/{word}/ok")}
 
 
