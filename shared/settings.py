@@ -33,9 +33,11 @@ class Settings(BaseSettings):
     )
     # Reliability (issue 6): time limits, retries with backoff, poison bounds.
     task_soft_time_limit_s: float = Field(30.0, description="Normalization past this raises in the task (then retried, bounded).")
-    task_time_limit_s: float = Field(60.0, description="Hard limit: the worker child is killed and the article dead-lettered.")
+    task_time_limit_s: float = Field(
+        60.0, description="Hard limit: the child is killed, the article retried; poison after MAX_WORKER_LOSSES."
+    )
     task_max_retries: int = Field(
-        8, description="Retries on Elasticsearch 429/5xx/connection or Redis errors before dead-lettering."
+        8, description="Retries on Elasticsearch 429/5xx/timeouts/connection errors before dead-lettering (Redis errors requeue)."
     )
     retry_backoff_base_s: float = Field(1.0, description="First retry delay; doubled each retry, with jitter.")
     retry_backoff_max_s: float = Field(60.0, description="Longest retry delay.")
