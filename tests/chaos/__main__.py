@@ -65,11 +65,9 @@ def run(scenario: Scenario, engines: Engines) -> Result:
     extra = dict(scenario.extra_env)
     if scenario.engine == "cluster":
         extra.update(prepare_cluster(scenario, engines))
-    system = System(scenario.name, engines.redis.url, es_url_for(scenario, engines, extra), extra)
-    if "CHAOS_NAMESPACE" in extra:  # keep the index prepared with its replica
-        system.namespace = extra["CHAOS_NAMESPACE"]
-        system.__post_init__()
-        system.namespace = extra["CHAOS_NAMESPACE"]
+    # The cluster scenario keeps the namespace whose index it prepared with a replica.
+    namespace = extra.get("CHAOS_NAMESPACE", "")
+    system = System(scenario.name, engines.redis.url, es_url_for(scenario, engines, extra), extra, namespace=namespace)
     system.create_index()
     system.start_ingest()
     system.start_worker("worker", scenario.concurrency, scenario.app)

@@ -56,7 +56,7 @@ class System:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.namespace = f"chaos-{self.scenario}-{uuid.uuid4().hex[:6]}"
+        self.namespace = self.namespace or f"chaos-{self.scenario}-{uuid.uuid4().hex[:6]}"
         self.logs = OUTPUT / self.namespace
         self.logs.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, **CHAOS_ENV, **self.extra_env, "NAMESPACE": self.namespace, "REDIS_URL": self.redis_url}
