@@ -41,9 +41,12 @@ def ensure_index(client: Elasticsearch, settings: Settings | None = None) -> str
     client.indices.put_index_template(name=alias, **template_body(alias))
     if not client.indices.exists_alias(name=alias):
         index = versioned_name(alias)
-        if not client.indices.exists(index=index):
+        try:
             client.indices.create(index=index, aliases={alias: {"is_write_index": True}})
-        else:
+        except BadRequestError as exc:
+            # Several workers start at once and race to create it: whoever lost only needs the alias.
+            if exc.error != "resource_already_exists_exception":
+                raise
             client.indices.put_alias(index=index, name=alias, is_write_index=True)
     # Fields added to the table since the index was made are added to it in place (Elasticsearch allows
     # adding fields); a changed field cannot be, and needs `python -m shared.es.migrate`.

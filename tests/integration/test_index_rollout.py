@@ -33,3 +33,18 @@ def test_migrate_copies_documents_and_versions_then_swaps_alias() -> None:
     finally:
         es.indices.delete(index=f"{alias}-v*", ignore_unavailable=True, allow_no_indices=True)
         es.options(ignore_status=404).indices.delete_index_template(name=alias)
+
+
+def test_workers_racing_to_create_the_index_all_succeed() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = Settings(namespace=f"test-race-{uuid.uuid4().hex[:6]}")
+    es = make_client(settings)
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            aliases = list(pool.map(lambda _: ensure_index(make_client(settings), settings), range(6)))
+        assert aliases == [settings.index_alias] * 6
+        assert current_index(es, settings.index_alias) == f"{settings.index_alias}-v1"
+    finally:
+        es.indices.delete(index=f"{settings.index_alias}-v*", ignore_unavailable=True, allow_no_indices=True)
+        es.options(ignore_status=404).indices.delete_index_template(name=settings.index_alias)
