@@ -68,6 +68,16 @@ def table(r: dict[str, Any]) -> str:
                 _cpu(s),
             )
         )
+    for s in r.get("search_gthread", []):
+        rows.append(
+            (
+                f"4t. Search, gunicorn gthread 2×8, {s['clients']} clients",
+                f"p50 {s['service_p50_ms']:g} ms, p99 {s['service_p99_ms']:g} ms",
+                f"direct ES p50 {s['direct_p50_ms']:g} ms, p99 {s['direct_p99_ms']:g} ms (same moment)",
+                f"×{s['ratio_p50']:g} p50, ×{s['ratio_p99']:g} p99",
+                _cpu(s),
+            )
+        )
     rows += [
         (
             "5a. Normalization, HTML pages",
