@@ -99,8 +99,7 @@ def settle(scenario: Scenario, system: System, load: Load, healed: float) -> Res
     recovery = time.monotonic() - healed
     note = f"refused={load.refusals}" if load.refusals else ""
     if scenario.name.startswith("9-"):
-        poisons = {i for i in dead}  # every dead article must be a poison one, and every poison dead
-        note += f" poison_dead={len(poisons)}"
+        note += f" poison_dead={len(dead)}"  # check_poison: exactly the poison articles are dead
     if scenario.engine == "starved":
         note += f" es_429_retries={count_in_log(system, '429')}"
     return Result(
