@@ -36,7 +36,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 def worker_url(stack: Stack) -> str:
     """The worker's own port; it opens once the worker consumes, and its /readyz then answers 200."""
     url = f"http://127.0.0.1:{stack.metrics_ports['worker']}"
-    wait_until(lambda: requests.get(f"{url}/readyz", timeout=5).ok, 60, what="the worker's /readyz")
+    wait_until(lambda: requests.get(f"{url}/readyz", timeout=5).ok, 180, what="the worker's /readyz")
     return url
 
 
