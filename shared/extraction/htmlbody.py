@@ -38,12 +38,13 @@ def extract_body(html: str, url: str | None = None) -> Extracted:
     """trafilatura in precision mode, unless that lost most of what its default mode finds."""
     options: dict[str, Any] = {"url": url, "with_metadata": True, "include_comments": False, "include_tables": True}
     precise = trafilatura.bare_extraction(html, favor_precision=True, **options)
-    broad = trafilatura.bare_extraction(html, **options)
+    # The broad pass only measures the text precision mode may have lost: its metadata would be thrown away.
+    broad = trafilatura.bare_extraction(html, **{**options, "with_metadata": False})
     chosen = _paragraphs(precise)
     fallback = _paragraphs(broad)
     if sum(map(len, chosen)) < PRECISION_KEEPS * sum(map(len, fallback)):
         chosen = fallback
-    doc: Any = precise if precise is not None else broad
+    doc: Any = precise if precise is not None else (broad and trafilatura.bare_extraction(html, **options))
     if doc is None:
         return Extracted()
     return Extracted(
