@@ -19,7 +19,18 @@ def side_stack(stack: Stack, **env: str) -> Iterator[Stack]:
     """An ingest service (no worker yet) under a namespace of its own, with settings of its own."""
     namespace = f"{stack.namespace}-{uuid.uuid4().hex[:4]}"
     side_env = {**stack.env, "NAMESPACE": namespace, **env}
-    side = dataclasses.replace(stack, namespace=namespace, env=side_env, settings=Settings(namespace=namespace), processes={})
+    logs = stack.logs / namespace
+    logs.mkdir(parents=True, exist_ok=True)
+    # Its own processes, ports and logs: sharing the main stack's would point later tests at this stack's worker.
+    side = dataclasses.replace(
+        stack,
+        namespace=namespace,
+        env=side_env,
+        settings=Settings(namespace=namespace),
+        processes={},
+        metrics_ports={},
+        logs=logs,
+    )
     # Created here as live_stack does: two worker processes creating it at once race (resource_already_exists).
     ensure_index(stack.es, side.settings)
     try:
