@@ -80,7 +80,7 @@ TASK_DURATION = Histogram(
 )
 STAGE_DURATION = Histogram(
     "newsroom_task_stage_duration_seconds",
-    "Time spent in one stage of processing an article: normalize (parse + rules) and index (the bulk write).",
+    "Time in one stage of processing an article: parse (input format), normalize (parse + rules), index (bulk write).",
     ["stage"],
     buckets=LATENCY_BUCKETS,
 )

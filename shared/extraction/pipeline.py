@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared import metrics
 from shared.article import Location, NormalizedArticle
 from shared.dedup import band_keys
 from shared.extraction import body_rules, meta_rules, parsers, place_rules, text_rules
 from shared.extraction.charset import decode_page
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
-from shared.extraction.rules import Rule, run_rules
+from shared.extraction.rules import UNCAUGHT, Rule, run_rules
 from shared.ids import content_hash
 
 assert parsers  # imported for its side effect: the format registry
@@ -63,7 +64,10 @@ def normalize(payload: dict[str, Any]) -> NormalizedArticle:
     except ValueError as exc:
         raise UnparseablePayload(str(exc)) from exc
     try:
-        draft = parser.parse(payload)
+        with metrics.timed("parse"):
+            draft = parser.parse(payload)
+    except UNCAUGHT:
+        raise
     except Exception as exc:  # noqa: BLE001 - a parser's failure on odd input must not lose the article
         draft = _fallback(payload, exc)
     run_rules(draft, RULES)
