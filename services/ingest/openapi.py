@@ -8,20 +8,10 @@ from flask import Blueprint
 
 from services.ingest.feeds import FeedIn
 from shared.article import ArticleIn
+from shared.openapi import ERROR, json_answer
 
 bp = Blueprint("openapi", __name__)
 
-ERROR = {
-    "type": "object",
-    "properties": {
-        "error": {
-            "type": "object",
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}},
-            "required": ["code", "message"],
-        }
-    },
-    "required": ["error"],
-}
 ACCEPTED = {
     "type": "object",
     "properties": {
@@ -74,12 +64,8 @@ STATUS = {
 }
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 def _errors(*codes: int) -> dict[str, Any]:
-    return {str(code): _json(ERROR, "error") for code in codes}
+    return {str(code): json_answer(ERROR, "error") for code in codes}
 
 
 def spec() -> dict[str, Any]:
@@ -101,10 +87,10 @@ def spec() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "202": _json({"oneOf": [ACCEPTED, batch_answer]}, "accepted"),
+                        "202": json_answer({"oneOf": [ACCEPTED, batch_answer]}, "accepted"),
                         **_errors(400, 413, 415, 429, 503),
                         # A batch of which no item was accepted is a 400 listing each item's error (found by schemathesis).
-                        "400": _json({"anyOf": [ERROR, batch_answer]}, "an invalid article, or a batch with no valid item"),
+                        "400": json_answer({"anyOf": [ERROR, batch_answer]}, "an invalid article, or a batch with no valid item"),
                     },
                 }
             },
@@ -119,14 +105,14 @@ def spec() -> dict[str, Any]:
                         "required": True,
                         "content": {"text/html": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}},
                     },
-                    "responses": {"202": _json(ACCEPTED, "accepted"), **_errors(400, 413, 415, 429, 503)},
+                    "responses": {"202": json_answer(ACCEPTED, "accepted"), **_errors(400, 413, 415, 429, 503)},
                 }
             },
             "/v1/articles/{id}": {
                 "get": {
                     "summary": "Where one article stands",
                     "parameters": [ID_PARAM],
-                    "responses": {"200": _json(STATUS, "status"), **_errors(404, 503)},
+                    "responses": {"200": json_answer(STATUS, "status"), **_errors(404, 503)},
                 }
             },
             "/v1/feeds": {
@@ -134,15 +120,15 @@ def spec() -> dict[str, Any]:
                     "summary": "Subscribe to an RSS or Atom feed (201 new, 200 when the URL was already subscribed)",
                     "requestBody": {"required": True, "content": {"application/json": {"schema": FeedIn.model_json_schema()}}},
                     "responses": {
-                        "201": _json(FEED, "subscribed"),
-                        "200": _json(FEED, "already subscribed"),
+                        "201": json_answer(FEED, "subscribed"),
+                        "200": json_answer(FEED, "already subscribed"),
                         **_errors(400, 415, 503),
                     },
                 },
                 "get": {
                     "summary": "Every feed with its last poll, last error, items seen and failing flag",
                     "responses": {
-                        "200": _json(
+                        "200": json_answer(
                             {
                                 "type": "object",
                                 "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": FEED}},
@@ -154,7 +140,7 @@ def spec() -> dict[str, Any]:
                 },
             },
             "/v1/feeds/{id}": {
-                "get": {"parameters": [ID_PARAM], "responses": {"200": _json(FEED, "the feed"), **_errors(404, 503)}},
+                "get": {"parameters": [ID_PARAM], "responses": {"200": json_answer(FEED, "the feed"), **_errors(404, 503)}},
                 "delete": {
                     "summary": "Unsubscribe",
                     "parameters": [ID_PARAM],
@@ -165,7 +151,7 @@ def spec() -> dict[str, Any]:
                 "post": {
                     "summary": "Poll this feed now (conditional GET; never overlapping another poll of it)",
                     "parameters": [ID_PARAM],
-                    "responses": {"202": _json({"type": "object"}, "poll queued"), **_errors(404, 503)},
+                    "responses": {"202": json_answer({"type": "object"}, "poll queued"), **_errors(404, 503)},
                 }
             },
             "/healthz": {"get": {"responses": {"200": {"description": "alive"}}}},
@@ -175,5 +161,5 @@ def spec() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_json() -> dict[str, Any]:
+def openapijson_answer() -> dict[str, Any]:
     return spec()

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app
 
-from services.ingest.openapi import ERROR
+from shared.openapi import ERROR, json_answer
 
 bp = Blueprint("openapi", __name__)
 
@@ -152,24 +152,20 @@ ARTICLE = {
 HEALTH = {"type": "object"}
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 def _partner_errors() -> dict[str, Any]:
     return {
-        "401": _json(ERROR, "X-API-Key missing or unknown (only when keys are configured)"),
+        "401": json_answer(ERROR, "X-API-Key missing or unknown (only when keys are configured)"),
         "429": {
-            **_json(ERROR, "rate limit of this API key exceeded"),
+            **json_answer(ERROR, "rate limit of this API key exceeded"),
             "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
         },
-        "503": _json(ERROR, "Elasticsearch unreachable or overloaded for a moment (Retry-After)"),
+        "503": json_answer(ERROR, "Elasticsearch unreachable or overloaded for a moment (Retry-After)"),
         "414": {"description": "request line over gunicorn's limit (4094 bytes), refused before the service sees it"},
     }
 
 
 def _get(summary: str, parameters: list[dict[str, Any]], ok: dict[str, Any], **errors: Any) -> dict[str, Any]:
-    responses = {"200": ok, "400": _json(ERROR, "a bad parameter, named in error.field"), **_partner_errors(), **errors}
+    responses = {"200": ok, "400": json_answer(ERROR, "a bad parameter, named in error.field"), **_partner_errors(), **errors}
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses, "security": [{}, {"apiKey": []}]}}
 
 
@@ -182,17 +178,22 @@ def spec() -> dict[str, Any]:
         "components": {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
         "paths": {
             "/v1/search": _get(
-                "Full-text search with facets by place, date, source and language", PARAMETERS, _json(SEARCH_ANSWER, "results")
+                "Full-text search with facets by place, date, source and language",
+                PARAMETERS,
+                json_answer(SEARCH_ANSWER, "results"),
             ),
             "/v1/articles/{id}": _get(
-                "One normalized article", [article_id], _json(ARTICLE, "the article"), **{"404": _json(ERROR, "not found")}
+                "One normalized article",
+                [article_id],
+                json_answer(ARTICLE, "the article"),
+                **{"404": json_answer(ERROR, "not found")},
             ),
-            "/v1/suggest": _get("Title and place completions", [prefix], _json(SUGGESTIONS, "completions")),
-            "/healthz": {"get": {"summary": "Process alive", "responses": {"200": _json(HEALTH, "alive")}}},
+            "/v1/suggest": _get("Title and place completions", [prefix], json_answer(SUGGESTIONS, "completions")),
+            "/healthz": {"get": {"summary": "Process alive", "responses": {"200": json_answer(HEALTH, "alive")}}},
             "/readyz": {
                 "get": {
                     "summary": "Redis and Elasticsearch reachable",
-                    "responses": {"200": _json(HEALTH, "ready"), "503": _json(HEALTH, "a dependency is down")},
+                    "responses": {"200": json_answer(HEALTH, "ready"), "503": json_answer(HEALTH, "a dependency is down")},
                 }
             },
         },
@@ -200,7 +201,7 @@ def spec() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_json() -> dict[str, Any]:
+def openapijson_answer() -> dict[str, Any]:
     body = spec()
     if current_app.extensions.get("api_keys"):
         for path in body["paths"].values():
