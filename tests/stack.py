@@ -99,6 +99,14 @@ class Stack:
             os.killpg(proc.pid, 9)
             proc.wait()
 
+    def stop_all_and_clean(self) -> None:
+        """Stop every process of this stack, then drop its indices and Redis keys."""
+        for name in list(self.processes):
+            self.stop(name)
+        drop_namespace(self.es, self.settings.index_alias)
+        for key in self.redis.scan_iter(f"{self.namespace}:*", count=1000):
+            self.redis.delete(key)
+
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return requests.post(f"{self.ingest_url}{path}", timeout=30, **kwargs)
 
@@ -142,8 +150,4 @@ def live_stack() -> Iterator[Stack]:
         stack.start_worker()
         yield stack
     finally:
-        for name in list(stack.processes):
-            stack.stop(name)
-        drop_namespace(es, settings.index_alias)
-        for key in client.scan_iter(f"{namespace}:*", count=1000):
-            client.delete(key)
+        stack.stop_all_and_clean()

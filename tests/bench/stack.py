@@ -17,7 +17,7 @@ import redis
 import requests
 
 from shared.es.client import make_client
-from shared.es.index import drop_namespace, ensure_index
+from shared.es.index import ensure_index
 from shared.settings import Settings
 from tests.bench.cpu import pid_file
 from tests.stack import BIN, OUTPUT, ROOT, Stack, free_port, wait_until
@@ -84,11 +84,7 @@ def bench_stack(knobs: StackKnobs | None = None, extra_env: dict[str, str] | Non
         warm_up(stack)
         yield stack
     finally:
-        for name in list(stack.processes):
-            stack.stop(name)
-        drop_namespace(es, settings.index_alias)
-        for key in client.scan_iter(f"{namespace}:*", count=1000):
-            client.delete(key)
+        stack.stop_all_and_clean()
         client.delete(settings.queue_name)
 
 

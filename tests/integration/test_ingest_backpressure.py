@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import requests
 
-from shared.es.index import drop_namespace, ensure_index
+from shared.es.index import ensure_index
 from shared.settings import Settings
 from tests.stack import BIN, Stack, free_port, wait_until
 
@@ -36,11 +36,7 @@ def side_stack(stack: Stack, **env: str) -> Iterator[Stack]:
     try:
         yield side
     finally:
-        for name in list(side.processes):
-            side.stop(name)
-        drop_namespace(stack.es, side.settings.index_alias)
-        for key in stack.redis.scan_iter(f"{namespace}:*", count=1000):
-            stack.redis.delete(key)
+        side.stop_all_and_clean()
 
 
 def test_deep_queue_answers_429_then_takes_articles_again_once_drained(stack: Stack) -> None:
