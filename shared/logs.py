@@ -36,7 +36,12 @@ def configure_logging(settings: Settings, logfile: str | None = None) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     formatter = structlog.stdlib.ProcessorFormatter(
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, structlog.processors.JSONRenderer()],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            # A logged exception keeps its traceback as text; without this only "<traceback object>" is written.
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
         foreign_pre_chain=shared_processors,
     )
     handler: logging.Handler = logging.handlers.WatchedFileHandler(logfile) if logfile else logging.StreamHandler(sys.stderr)
