@@ -54,7 +54,7 @@ def direct_body(params: dict[str, str]) -> dict[str, Any]:
     return search_body(parse_search_args(MultiDict(params), recency_decay=True))
 
 
-def _latencies(call: Any, items: list[Any], clients: int, errors: list[str] | None = None) -> list[float]:
+def latencies(call: Any, items: list[Any], clients: int, errors: list[str] | None = None) -> list[float]:
     """Seconds per request; answers other than 200 are noted in `errors` (and their time still counts)."""
     local = threading.local()
 
@@ -84,13 +84,13 @@ def compare(
         return session.post(f"{es_url}/{alias}/_search", json=body, timeout=60)
 
     warm = max(clients * 2, len(queries) // 5)
-    _latencies(service, queries[:warm], clients)
-    _latencies(direct, bodies[:warm], clients)
+    latencies(service, queries[:warm], clients)
+    latencies(direct, bodies[:warm], clients)
     runs: dict[str, dict[str, list[float]]] = {"service": {"p50": [], "p99": []}, "direct": {"p50": [], "p99": []}}
     errors: dict[str, list[str]] = {"service": [], "direct": []}
     for _ in range(repeats):
         for name, call, items in (("service", service, queries), ("direct", direct, bodies)):
-            lat = _latencies(call, items, clients, errors[name])
+            lat = latencies(call, items, clients, errors[name])
             runs[name]["p50"].append(percentile(lat, 50) * 1000)
             runs[name]["p99"].append(percentile(lat, 99) * 1000)
     out: dict[str, Any] = {"clients": clients, "queries": len(queries), "requests": len(queries) * repeats}

@@ -19,9 +19,7 @@ import random
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +34,7 @@ from shared.es.index import drop_namespace, ensure_index
 from shared.es.indexer import to_document
 from shared.es.queries import search_body
 from shared.settings import Settings
+from tests.bench.search import latencies
 from tests.stack import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,19 +172,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def timed(call: Any, items: list[Any], clients: int) -> list[float]:
-    local = threading.local()
-
-    def one(item: Any) -> float:
-        session = local.__dict__.setdefault("session", requests.Session())
-        start = time.perf_counter()
-        answer = call(session, item)
-        elapsed = time.perf_counter() - start
-        if answer.status_code != 200:
-            raise RuntimeError(f"{answer.status_code}: {answer.text[:300]}")
-        return elapsed
-
-    with ThreadPoolExecutor(clients) as pool:
-        return list(pool.map(one, items))
+    """Seconds per request; any answer other than 200 fails the measurement."""
+    errors: list[str] = []
+    seconds = latencies(call, items, clients, errors)
+    if errors:
+        raise RuntimeError(errors[0])
+    return seconds
 
 
 def measure(search_url: str, settings: Settings, queries: list[dict[str, str]], clients: int) -> dict[str, float]:
