@@ -7,7 +7,8 @@ from celery import Celery
 from shared.feeds import FEEDS_TICK_TASK
 from shared.settings import Settings, get_settings
 
-PROCESS_TASK = "news.process_article"
+PROCESS_TASK = "news.process_article"  # one accepted article: normalize it (services/worker)
+INDEX_TASK = "news.index_articles"  # one normalized article, written in bulk with others (services/indexer)
 
 
 def make_celery(settings: Settings | None = None) -> Celery:
@@ -44,7 +45,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
         },
         broker_connection_timeout=settings.publish_timeout_s,
         task_default_queue=settings.queue_name,
-        task_routes={"news.*": {"queue": settings.queue_name}},
+        task_routes={INDEX_TASK: {"queue": settings.index_queue_name}, "news.*": {"queue": settings.queue_name}},
         broker_transport_options={
             "visibility_timeout": settings.visibility_timeout_s,
             # Look for messages stranded by a dead worker every 10 s (kombu's default scans only every

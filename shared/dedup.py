@@ -22,8 +22,6 @@ from typing import Any
 
 from datasketch import MinHash
 
-from shared.article import NormalizedArticle
-
 log = logging.getLogger(__name__)
 
 NUM_PERM = 64
@@ -71,41 +69,69 @@ def band_keys(text: str) -> list[str]:
     return keys
 
 
-def candidates_query(article: NormalizedArticle) -> dict[str, Any]:
-    """Articles sharing a band key with this one, other than itself."""
+def candidates_query(doc_id: str, bands: list[str]) -> dict[str, Any]:
+    """Indexed articles sharing a band key with this one, other than itself."""
     return {
         "bool": {
-            "filter": [{"terms": {"dedup_bands": article.dedup_bands}}],
-            "must_not": [{"ids": {"values": [article.id]}}],
+            "filter": [{"terms": {"dedup_bands": bands}}],
+            "must_not": [{"ids": {"values": [doc_id]}}],
         }
     }
 
 
-def best_match(article: NormalizedArticle, candidates: list[dict[str, Any]]) -> str | None:
-    """The id of the original among candidate documents (`_id`, `_source`), or None."""
-    mine = shingle_set(article.body)
+Candidate = tuple[str, str, str | None]  # id, body, the original it duplicates (None: it is an original)
+
+
+def best_original(body: str, candidates: list[Candidate]) -> str | None:
+    """The id of the original this body duplicates among the candidates, or None."""
+    mine = shingle_set(body)
     best: tuple[float, str] | None = None
-    for hit in candidates:
-        source = hit.get("_source") or {}
-        score = jaccard(mine, shingle_set(source.get("body") or ""))
+    for doc_id, other, duplicate_of in candidates:
+        score = jaccard(mine, shingle_set(other))
         if score >= SIMILARITY and (best is None or score > best[0]):
-            best = (score, source.get("duplicate_of") or hit["_id"])
+            best = (score, duplicate_of or doc_id)
     return best[1] if best else None
 
 
-def find_duplicate(es_client: Any, alias: str, article: NormalizedArticle) -> str | None:
-    """The id of an indexed article this one nearly duplicates, or None (also when the lookup fails)."""
-    if not article.dedup_bands:
-        return None
-    try:
-        answer = es_client.search(
-            index=alias,
-            query=candidates_query(article),
-            size=MAX_CANDIDATES,
-            source=["body", "duplicate_of"],
-            sort=[{"ingested_at": {"order": "asc", "unmapped_type": "date"}}],
+def _indexed_candidates(es_client: Any, alias: str, docs: list[dict[str, Any]]) -> list[list[Candidate]]:
+    """Each document's indexed candidates, all asked in one msearch (empty lists when it fails)."""
+    searches: list[dict[str, Any]] = []
+    for doc in docs:
+        searches.append({"index": alias})
+        searches.append(
+            {
+                "query": candidates_query(doc["id"], doc["dedup_bands"]),
+                "size": MAX_CANDIDATES,
+                "_source": ["body", "duplicate_of"],
+                "sort": [{"ingested_at": {"order": "asc", "unmapped_type": "date"}}],
+            }
         )
-    except Exception as exc:  # noqa: BLE001 - a failed lookup must not fail the article: it is indexed as new
-        log.warning("near-duplicate lookup for %s failed: %r", article.id, exc)
-        return None
-    return best_match(article, answer["hits"]["hits"])
+    try:
+        answers = es_client.msearch(searches=searches)["responses"]
+    except Exception as exc:  # noqa: BLE001 - a failed lookup must not fail the articles: they are indexed as new
+        log.warning("near-duplicate lookup for %d articles failed: %r", len(docs), exc)
+        return [[] for _ in docs]
+    return [[_candidate(h) for h in answer.get("hits", {}).get("hits", [])] for answer in answers]
+
+
+def _candidate(hit: dict[str, Any]) -> Candidate:
+    source = hit.get("_source") or {}
+    return hit["_id"], source.get("body") or "", source.get("duplicate_of")
+
+
+def find_duplicates(es_client: Any, alias: str, docs: list[dict[str, Any]]) -> dict[str, str]:
+    """Id → original for the documents of one batch that nearly duplicate an indexed article or an earlier
+    article of the same batch (earlier by `ingested_at`): one round trip for the whole batch."""
+    comparable = sorted((d for d in docs if d.get("dedup_bands")), key=lambda d: str(d.get("ingested_at") or ""))
+    if not comparable:
+        return {}
+    indexed = _indexed_candidates(es_client, alias, comparable)
+    originals: dict[str, str] = {}
+    for i, doc in enumerate(comparable):
+        bands = set(doc["dedup_bands"])
+        earlier = [e for e in comparable[:i] if e["id"] != doc["id"] and bands & set(e["dedup_bands"])]
+        candidates = indexed[i] + [(e["id"], e.get("body") or "", originals.get(e["id"])) for e in earlier]
+        original = best_original(doc.get("body") or "", candidates)
+        if original and original != doc["id"]:
+            originals[doc["id"]] = original
+    return originals

@@ -35,16 +35,24 @@ def queue_keys(settings: Settings, queue: str) -> list[str]:
     return [base, *(f"{base}{PRIORITY_SEP}{step}" for step in PRIORITY_STEPS)]
 
 
+def waiting_articles(client: redis.Redis, settings: Settings) -> int:
+    """Articles queued and not yet taken: waiting to be normalized plus waiting for the indexer (backpressure)."""
+    pipe = client.pipeline(transaction=False)
+    for queue in (settings.queue_name, settings.index_queue_name):
+        pipe.llen(f"{settings.namespace}:{queue}")
+    return sum(int(n) for n in pipe.execute())
+
+
 def message_accepted_at(raw: bytes | str | None) -> float | None:
     """The ingest accept time (epoch seconds) carried in a queued Celery message, when it has one."""
     if not raw:
         return None
     try:
         message = json.loads(raw)
-        args = json.loads(base64.b64decode(message["body"]))[0]
-        accepted = args[0]["accepted_at"]
+        first = json.loads(base64.b64decode(message["body"]))[0][0]
+        accepted = first.get("accepted_at") or first["meta"]["accepted_at"]  # an accepted article, or one handed over
         return datetime.fromisoformat(accepted.replace("Z", "+00:00")).timestamp()
-    except (ValueError, KeyError, IndexError, TypeError):
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
 
 
@@ -55,28 +63,34 @@ class PipelineCollector(Collector):
         self.redis, self.settings = client, settings
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        queue = self.settings.queue_name
+        queues = (self.settings.queue_name, self.settings.index_queue_name)
         ns = self.settings.namespace
         try:
             pipe = self.redis.pipeline(transaction=False)
-            for key in queue_keys(self.settings, queue):
-                pipe.llen(key)
-            pipe.lindex(queue_keys(self.settings, queue)[0], -1)
+            for queue in queues:
+                for key in queue_keys(self.settings, queue):
+                    pipe.llen(key)
+                pipe.lindex(queue_keys(self.settings, queue)[0], -1)
             pipe.hlen(f"{ns}:unacked")
             pipe.zcard(self.settings.redis_key("dead", "order"))
-            *lengths, oldest, unacked, dead = pipe.execute()
+            *per_queue, unacked, dead = pipe.execute()
             workers = sum(1 for _ in self.redis.scan_iter(heartbeat_key(self.settings), count=1000))
         except redis.RedisError:
             return  # Redis down: newsroom_dependency_up says so; no stale numbers are made up
-        yield gauge("newsroom_queue_messages", "Messages waiting in a Celery queue.", {"queue": queue}, sum(lengths))
-        accepted = message_accepted_at(oldest)
-        age = max(0.0, time.time() - accepted) if accepted is not None else 0.0
-        yield gauge(
+        step = len(PRIORITY_STEPS) + 2
+        messages = GaugeMetricFamily("newsroom_queue_messages", "Messages waiting in a Celery queue.", labels=["queue"])
+        ages = GaugeMetricFamily(
             "newsroom_queue_oldest_message_age_seconds",
             "Age of the oldest waiting message of a queue (from its accept time; 0 when the queue is empty).",
-            {"queue": queue},
-            age,
+            labels=["queue"],
         )
+        for n, queue in enumerate(queues):
+            *lengths, oldest = per_queue[n * step : (n + 1) * step]
+            accepted = message_accepted_at(oldest)
+            messages.add_metric([queue], sum(lengths))
+            ages.add_metric([queue], max(0.0, time.time() - accepted) if accepted is not None else 0.0)
+        yield messages
+        yield ages
         yield gauge(
             "newsroom_queue_unacked_messages",
             "Messages taken by a worker and not yet acknowledged (running, or waiting for their retry countdown).",

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     search_port: int = Field(8082, description="Port of the search service and newsroom page.")
     flower_port: int = Field(5555, description="Port of the Flower queue dashboard.")
     worker_concurrency: int = Field(2, description="Celery worker processes.")
+    # Indexing in bulk (issue 8): the indexer gathers normalized articles and writes them in one bulk request.
+    index_batch_max_docs: int = Field(500, description="Most articles the indexer writes in one bulk request.")
+    index_batch_wait_s: float = Field(
+        0.2, description="Longest an article waits for its batch to fill before the indexer writes it anyway."
+    )
+    indexer_concurrency: int = Field(2, description="Bulk requests one indexer process may have in flight at once.")
     visibility_timeout_s: int = Field(
         300,
         description="Seconds before Redis redelivers a task whose worker died without acknowledging it; "
@@ -91,6 +97,7 @@ class Settings(BaseSettings):
     worker_metrics_port: int = Field(
         9808, description="Port of a Celery worker's own /metrics, /healthz and /readyz (0: none); one per worker host."
     )
+    indexer_metrics_port: int = Field(9809, description="Port of the indexer's own /metrics, /healthz and /readyz (0: none).")
     worker_heartbeat_s: float = Field(
         10.0, description="How often a worker refreshes its heartbeat key in Redis; it expires after three missed beats."
     )
@@ -106,6 +113,11 @@ class Settings(BaseSettings):
     @property
     def queue_name(self) -> str:
         return f"{self.namespace}.articles"
+
+    @property
+    def index_queue_name(self) -> str:
+        """Normalized articles waiting for the indexer's next bulk request."""
+        return f"{self.namespace}.index"
 
     def redis_key(self, *parts: str) -> str:
         return ":".join((self.namespace, *parts))

@@ -25,11 +25,14 @@ class StatusStore:
     def _key(self, article_id: str) -> str:
         return self.settings.redis_key("status", article_id)
 
-    def set(self, article_id: str, status: str, error: str | None = None, duplicate_of: str | None = None) -> None:
+    def set(
+        self, article_id: str, status: str, error: str | None = None, duplicate_of: str | None = None, pipe: Any = None
+    ) -> None:
+        """Write one status; with `pipe` (a Redis pipeline) it is only queued there, for many statuses in one round trip."""
         record = {"id": article_id, "status": status, "error": error, "updated_at": now_iso()}
         if duplicate_of:
             record["duplicate_of"] = duplicate_of
-        self.redis.set(self._key(article_id), json.dumps(record), ex=self.settings.status_ttl_s)
+        (pipe or self.redis).set(self._key(article_id), json.dumps(record), ex=self.settings.status_ttl_s)
 
     def get(self, article_id: str) -> dict[str, Any] | None:
         raw = self.redis.get(self._key(article_id))

@@ -75,7 +75,8 @@ class Stack:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         self.metrics_ports[name] = free_port()
-        return {"PROMETHEUS_MULTIPROC_DIR": str(folder), "WORKER_METRICS_PORT": str(self.metrics_ports[name])}
+        port = str(self.metrics_ports[name])
+        return {"PROMETHEUS_MULTIPROC_DIR": str(folder), "WORKER_METRICS_PORT": port, "INDEXER_METRICS_PORT": port}
 
     def start_gunicorn(self, name: str, port: int, module: str) -> str:
         self.start(name, [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", module])
@@ -86,6 +87,11 @@ class Stack:
     def start_worker(self, name: str = "worker", concurrency: int = 2) -> subprocess.Popen[bytes]:
         argv = [str(BIN / "celery"), "-A", "services.worker.app", "worker", "--concurrency", str(concurrency)]
         argv += ["--loglevel", "INFO", "-n", f"{name}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
+        return self.start(name, argv)
+
+    def start_indexer(self, name: str = "indexer") -> subprocess.Popen[bytes]:
+        argv = [str(BIN / "celery"), "-A", "services.indexer.app", "worker", "--loglevel", "INFO"]
+        argv += ["-n", f"{name}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
         return self.start(name, argv)
 
     def stop(self, name: str, timeout: float = 30) -> None:
@@ -148,6 +154,7 @@ def live_stack() -> Iterator[Stack]:
         stack.ingest_url = stack.start_gunicorn("ingest", free_port(), "services.ingest.wsgi:app")
         stack.search_url = stack.start_gunicorn("search", free_port(), "services.search.wsgi:app")
         stack.start_worker()
+        stack.start_indexer()
         yield stack
     finally:
         stack.stop_all_and_clean()

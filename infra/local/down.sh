@@ -16,4 +16,4 @@ stop() {
   rm -f "$pidfile"
 }
 
-for name in flower beat worker search ingest elasticsearch redis; do stop "$name"; done
+for name in flower beat indexer worker search ingest elasticsearch redis; do stop "$name"; done

@@ -27,6 +27,14 @@ start_worker() {
     --pidfile "$RUN_DIR/worker.pid" --logfile "$RUN_DIR/worker.log" --loglevel INFO -n "worker@%h"
 }
 
+start_indexer() {
+  running indexer && return
+  say "starting the indexer: bulk writes to Elasticsearch (metrics, readiness on 127.0.0.1:${INDEXER_METRICS_PORT:-9809})"
+  # Its queue, thread pool and prefetch come from services/indexer/tasks.py (INDEX_BATCH_* settings).
+  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir indexer)" "$BIN/celery" -A services.indexer.app worker --detach \
+    --pidfile "$RUN_DIR/indexer.pid" --logfile "$RUN_DIR/indexer.log" --loglevel INFO -n "indexer@%h"
+}
+
 start_beat() {
   running beat && return
   say "starting Celery beat"
@@ -48,9 +56,11 @@ start_flower() {
 start_gunicorn ingest "$INGEST_PORT" services.ingest.wsgi:app
 start_gunicorn search "$SEARCH_PORT" services.search.wsgi:app
 start_worker
+start_indexer
 start_beat
 start_flower
 wait_for ingest 60 curl -sf "127.0.0.1:$INGEST_PORT/readyz"
 wait_for search 60 curl -sf "127.0.0.1:$SEARCH_PORT/readyz"
-wait_for worker 60 "$BIN/celery" -A services.worker.app inspect ping --timeout 1
+wait_for worker 60 "$BIN/celery" -A services.worker.app inspect ping --timeout 1 -d "worker@$(hostname)"
+wait_for indexer 60 "$BIN/celery" -A services.worker.app inspect ping --timeout 1 -d "indexer@$(hostname)"
 wait_for flower 60 curl -sf "127.0.0.1:$FLOWER_PORT/healthcheck"

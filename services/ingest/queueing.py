@@ -1,8 +1,8 @@
 """Hands accepted articles to Celery; a 202 is answered only after this returned.
 
-Backpressure: before taking new work the service looks at the depth of the Celery queue in Redis
-(the list `<namespace>:<namespace>.articles`, kombu's `global_keyprefix` included) and answers 429
-with Retry-After beyond `QUEUE_MAX_DEPTH`; Redis unreachable is a 503 with Retry-After.
+Backpressure: before taking new work the service looks at the depth of the Celery queues in Redis
+(the lists `<namespace>:<namespace>.articles` and `.index`, kombu's `global_keyprefix` included) and
+answers 429 with Retry-After beyond `QUEUE_MAX_DEPTH`; Redis unreachable is a 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -17,14 +17,10 @@ from kombu.exceptions import OperationalError
 
 from shared.celery_app import PROCESS_TASK
 from shared.logs import current_request_id
+from shared.queue_metrics import waiting_articles
 from shared.settings import Settings
 from shared.status import StatusStore, now_iso
 from shared.web import ApiError
-
-
-def queue_key(settings: Settings) -> str:
-    """The Redis list kombu keeps the article queue in (checked with redis-cli: prefix, then queue name)."""
-    return f"{settings.namespace}:{settings.queue_name}"
 
 
 class Queue:
@@ -42,7 +38,7 @@ class Queue:
         )
 
     def depth(self) -> int:
-        return int(self.statuses.redis.llen(queue_key(self.settings)))
+        return waiting_articles(self.statuses.redis, self.settings)
 
     def check_capacity(self) -> None:
         """429 when the queue is deeper than the limit, 503 when Redis does not answer."""

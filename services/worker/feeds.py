@@ -11,6 +11,7 @@ from shared.celery_app import PROCESS_TASK
 from shared.feeds import FEEDS_POLL_TASK, FEEDS_TICK_TASK
 from shared.feeds.poller import Poller
 from shared.feeds.store import FeedStore
+from shared.queue_metrics import waiting_articles
 from shared.settings import get_settings
 from shared.status import StatusStore, now_iso
 
@@ -26,8 +27,7 @@ def submit(payload: dict[str, Any]) -> None:
 
 def queue_is_full() -> bool:
     settings = get_settings()
-    depth = int(redis_client().llen(f"{settings.namespace}:{settings.queue_name}"))
-    return depth >= settings.queue_max_depth
+    return waiting_articles(redis_client(), settings) >= settings.queue_max_depth
 
 
 @app.task(name=FEEDS_TICK_TASK, ignore_result=True)

@@ -164,8 +164,13 @@ def worker_readiness(checks: DependencyCollector, hostname: str) -> tuple[int, d
     return (200 if ready else 503), {"ready": ready, "checks": states}
 
 
+def serve_metrics_on(port: int) -> None:
+    """Another port than WORKER_METRICS_PORT for this process (the indexer runs beside a worker on one host)."""
+    _node["port"] = str(port)
+
+
 def start_http(hostname: str) -> None:
-    port = get_settings().worker_metrics_port
+    port = int(_node.get("port") or get_settings().worker_metrics_port)
     if not port:
         return
     client, es = _redis(), make_client()

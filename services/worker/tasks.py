@@ -15,30 +15,21 @@ import redis
 from celery import Celery, Task
 from celery.exceptions import Ignore, Reject, SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_init
-from elasticsearch import Elasticsearch
+from kombu.exceptions import OperationalError
 
 from services.worker import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
 from shared.article import NormalizedArticle
-from shared.celery_app import PROCESS_TASK, make_celery
+from shared.celery_app import INDEX_TASK, PROCESS_TASK, make_celery
 from shared.deadletters import DeadLetters
-from shared.dedup import find_duplicate
-from shared.es.client import make_client
-from shared.es.index import ensure_index
-from shared.es.indexer import bulk_index
+from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
-from shared.reliability import backoff_s, is_transient_error, version_of
+from shared.handover import index_message
+from shared.reliability import backoff_s
 from shared.settings import get_settings
 from shared.status import StatusStore
 
 log = logging.getLogger(__name__)
 app: Celery = make_celery()
-
-
-@lru_cache(maxsize=1)
-def es() -> Elasticsearch:
-    client = make_client()
-    ensure_index(client)
-    return client
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +103,7 @@ def retries_key(task_id: str) -> str:
     return get_settings().redis_key("hardlimit-retries", task_id)
 
 
-def requeue_on_redis_error(exc: redis.RedisError) -> NoReturn:
+def requeue_on_redis_error(exc: Exception) -> NoReturn:
     """Redis unreachable: the message goes back (or, if Redis cannot even take that, stays unacknowledged
     and is redelivered after the visibility timeout). Indexing is idempotent, so running again is safe."""
     log.warning("Redis error, requeueing: %s", exc)
@@ -148,14 +139,14 @@ def process_article(self: Task, payload: dict[str, Any], hangs: int = 0) -> None
         article = normalize_or_fail(self, payload, hangs, deliveries)
         if article is None:
             return
-        index(self, payload, article)
+        hand_over(payload, article)
     except SoftTimeLimitExceeded:
         # Out of time outside normalization (a first connection, a slow moment): try again, bounded.
         if hangs + 1 >= settings.max_worker_losses:
             fail(payload, f"poison: the task exceeded the soft time limit {hangs + 1} times", self.request.retries + 1)
             return
         retry_later(self, payload, "soft time limit exceeded", hangs=hangs + 1)
-    except redis.RedisError as exc:
+    except (redis.RedisError, OperationalError) as exc:
         requeue_on_redis_error(exc)
 
 
@@ -174,27 +165,10 @@ def normalize_or_fail(task: Task, payload: dict[str, Any], hangs: int, attempts:
         return None
 
 
-def index(task: Task, payload: dict[str, Any], article: NormalizedArticle) -> None:
-    settings = get_settings()
-    try:
-        client = es()  # inside the try: Elasticsearch may be unreachable when the first article arrives
-        # Near-duplicates (issue 3, shared/dedup.py): marked, indexed anyway so they stay countable, status `duplicate`.
-        article.duplicate_of = article.duplicate_of or find_duplicate(client, settings.index_alias, article)
-        with metrics.timed_bulk(1):  # ops (issue 7): Elasticsearch bulk latency and size, the index stage
-            outcome = bulk_index(client, settings.index_alias, [article], versions={article.id: version_of(payload)})
-    except Exception as exc:
-        if not is_transient_error(exc):
-            raise
-        retry_later(task, payload, f"index: {type(exc).__name__}: {exc}"[:500])
-    if outcome.retryable:
-        retry_later(task, payload, f"index: {outcome.retryable[article.id]}")
-    if outcome.rejected:
-        fail(payload, f"index: {outcome.rejected[article.id]}", task.request.retries + 1)
-        return
-    if outcome.superseded:
-        log.info("article %s: a newer copy is already indexed; this older one is dropped", article.id)
-    status = "duplicate" if article.duplicate_of else "indexed"
-    StatusStore(redis_client()).set(article.id, status, duplicate_of=article.duplicate_of)
-    if outcome.stored:  # ops (issue 7): throughput out and freshness
-        metrics.observe_indexed(payload, article.published_at)
-    log.info("article %s indexed", article.id)
+def hand_over(payload: dict[str, Any], article: NormalizedArticle) -> None:
+    """Queue the normalized article for the indexer, which writes many in one bulk request (services/indexer).
+    Only then is this task acknowledged: the article is always in one queue or the other."""
+    with metrics.timed("handover"):  # ops (issue 7): stage timing
+        document = to_document(article)
+        app.send_task(INDEX_TASK, args=[index_message(payload, document)])
+    log.info("article %s normalized and handed to the indexer", article.id)

@@ -38,7 +38,14 @@ class BulkOutcome:
 def bulk_index(
     client: Elasticsearch, alias: str, articles: Iterable[NormalizedArticle], versions: Mapping[str, int] | None = None
 ) -> BulkOutcome:
-    """Index every article under its deterministic id; replaying the same bulk can never make a second copy.
+    """Index every article under its deterministic id (see `bulk_index_documents`)."""
+    return bulk_index_documents(client, alias, [to_document(a) for a in articles], versions)
+
+
+def bulk_index_documents(
+    client: Elasticsearch, alias: str, documents: Iterable[dict[str, Any]], versions: Mapping[str, int] | None = None
+) -> BulkOutcome:
+    """Write documents (from `to_document`) under their ids; replaying the same bulk can never make a second copy.
 
     With `versions` (id → accept time in ms) each write uses `version_type=external_gte`: the same version
     rewrites the same document (a redelivered task is harmless) and an older version is refused with a
@@ -46,13 +53,17 @@ def bulk_index(
     """
     versions = versions or {}
     actions = []
-    for a in articles:
-        action: dict[str, Any] = {"_op_type": "index", "_index": alias, "_id": a.id, "_source": to_document(a)}
-        if a.id in versions:
-            action.update(version=versions[a.id], version_type="external_gte")
+    for doc in documents:
+        action: dict[str, Any] = {"_op_type": "index", "_index": alias, "_id": doc["id"], "_source": doc}
+        if doc["id"] in versions:
+            action.update(version=versions[doc["id"]], version_type="external_gte")
         actions.append(action)
     outcome = BulkOutcome()
-    for ok, item in helpers.streaming_bulk(client, actions, raise_on_error=False, raise_on_exception=True, max_retries=0):
+    # One request for the whole batch (the indexer sizes batches); chunk limits only guard a huge one.
+    results = helpers.streaming_bulk(
+        client, actions, chunk_size=max(500, len(actions)), raise_on_error=False, raise_on_exception=True, max_retries=0
+    )
+    for ok, item in results:
         info = item.get("index", {})
         doc_id, status, error = str(info.get("_id")), int(info.get("status") or 0), str(info.get("error"))[:500]
         if ok:

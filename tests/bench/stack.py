@@ -1,4 +1,4 @@
-"""The system under test: real gunicorn ingest and search and a real Celery worker, in a `bench-*` namespace.
+"""The system under test: real gunicorn ingest and search, a real Celery worker and indexer, in a `bench-*` namespace.
 
 Built on `tests.stack.Stack` (the integration tests' stack) with knobs for the tuning runs: gunicorn
 workers and worker class, Celery concurrency and prefetch. Never touches the `news` namespace, and never
@@ -48,6 +48,7 @@ def _worker(stack: Stack, knobs: StackKnobs) -> None:
     argv = [str(BIN / "celery"), "-A", "services.worker.app", "worker", "--concurrency", str(knobs.worker_concurrency)]
     argv += ["--prefetch-multiplier", str(knobs.prefetch), "--loglevel", "WARNING", "-n", f"bench-{stack.namespace}@%h"]
     stack.start("worker", [*argv, "--without-mingle", "--without-gossip"])
+    stack.start_indexer()
 
 
 def warm_up(stack: Stack) -> None:
@@ -85,7 +86,6 @@ def bench_stack(knobs: StackKnobs | None = None, extra_env: dict[str, str] | Non
         yield stack
     finally:
         stack.stop_all_and_clean()
-        client.delete(settings.queue_name)
 
 
 def measured_pids(stack: Stack) -> dict[str, int]:

@@ -71,6 +71,7 @@ def run(scenario: Scenario, engines: Engines) -> Result:
     system.create_index()
     system.start_ingest()
     system.start_worker("worker", scenario.concurrency, scenario.app)
+    system.start_indexer()
     load = Load(system.ingest_url, system.namespace, N, scenario.rate_per_s or N / 30, make=scenario.make)
     try:
         load.start()
@@ -116,8 +117,9 @@ def settle(scenario: Scenario, system: System, load: Load, healed: float) -> Res
 
 
 def count_in_log(system: System, needle: str) -> int:
-    text = (system.logs / "worker.log").read_text(errors="replace")
-    return sum(1 for line in text.splitlines() if "retry" in line and needle in line)
+    """Retries whose reason holds `needle`: the indexer sends such articles again (one line per batch)."""
+    text = (system.logs / "indexer.log").read_text(errors="replace")
+    return sum(1 for line in text.splitlines() if "sent again" in line and needle in line)
 
 
 def check_poison(result: Result, system_dead: int) -> None:

@@ -32,7 +32,7 @@ class Scenario:
     name: str
     fault: Fault
     engine: str = "single"
-    concurrency: int = 4  # the task waits on Elasticsearch most of its time: four processes on two cores
+    concurrency: int = 2  # normalization is CPU work: one process per core
     app: str = "services.worker.app"
     rate_per_s: float = 0.0  # 0: spread the load over about 30 s
     make: Callable[[str, int], dict[str, Any]] = article
@@ -49,17 +49,23 @@ def worker_child_kill(system: System, load: Load, engines: Engines) -> float:
 
 
 def worker_kill(system: System, load: Load, engines: Engines) -> float:
+    """The worker and the indexer, each holding messages (the indexer a batch mid-write), killed at once."""
     system.kill_group("worker", signal.SIGKILL)
+    system.kill_group("indexer", signal.SIGKILL)
     time.sleep(1)
     system.start_worker("worker")
+    system.start_indexer()
     return time.monotonic()
 
 
 def worker_sigterm(system: System, load: Load, engines: Engines) -> float:
-    proc = system.processes.pop("worker")
-    proc.send_signal(signal.SIGTERM)  # warm shutdown: running tasks finish, reserved ones go back
-    proc.wait(120)
+    procs = [system.processes.pop(name) for name in ("worker", "indexer")]
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)  # warm shutdown: running tasks finish, reserved ones go back
+    for proc in procs:
+        proc.wait(120)
     system.start_worker("worker")
+    system.start_indexer()
     return time.monotonic()
 
 
@@ -131,7 +137,14 @@ SCENARIOS = [
     Scenario("5-redis-sigkill-aof-restart", redis_kill),
     Scenario("6-ingest-sigkill", ingest_kill),
     Scenario("7-es-sigstop-past-timeout", es_sigstop),
-    Scenario("8-es-429-write-queue", es_429_burst, engine="starved", concurrency=8, rate_per_s=400),
+    # Many small bulk requests at once against a one-slot write queue: Elasticsearch answers 429s.
+    Scenario(
+        "8-es-429-write-queue",
+        es_429_burst,
+        engine="starved",
+        rate_per_s=400,
+        extra_env={"INDEXER_CONCURRENCY": "6", "INDEX_BATCH_MAX_DOCS": "10", "INDEX_BATCH_WAIT_S": "0.05"},
+    ),
     Scenario("9-poison-articles", poison, app="tests.chaos.poison_app", make=poisoned_article),
     Scenario("10-cluster-node-sigkill", cluster_node_kill, engine="cluster"),
 ]

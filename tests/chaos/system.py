@@ -36,6 +36,8 @@ CHAOS_ENV = {
     "TASK_MAX_RETRIES": "30",
     "ELASTICSEARCH_TIMEOUT_S": "5",
     "PUBLISH_TIMEOUT_S": "2",
+    "WORKER_METRICS_PORT": "0",
+    "INDEXER_METRICS_PORT": "0",
 }
 
 
@@ -95,6 +97,14 @@ class System:
         self._start(name, argv)
         self.wait(lambda: log.read_text(errors="replace").count(" ready.") > seen, 120, f"{name} ready")
         self.wait(lambda: len(self.children(name)) >= concurrency, 60, f"{name} pool")
+
+    def start_indexer(self, name: str = "indexer") -> None:
+        argv = [str(BIN / "celery"), "-A", "services.indexer.app", "worker", "--loglevel", "INFO"]
+        argv += ["-n", f"{name}-{uuid.uuid4().hex[:4]}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
+        log = self.logs / f"{name}.log"
+        seen = log.read_text(errors="replace").count(" ready.") if log.exists() else 0
+        self._start(name, argv)
+        self.wait(lambda: log.read_text(errors="replace").count(" ready.") > seen, 120, f"{name} ready")
 
     def children(self, name: str = "worker") -> list[int]:
         """Pool processes of a Celery worker (or gunicorn workers): the main process's children."""

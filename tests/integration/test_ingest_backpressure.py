@@ -51,6 +51,7 @@ def test_deep_queue_answers_429_then_takes_articles_again_once_drained(stack: St
         page = side.post("/v1/articles/raw", data="A page that waits too", headers={"Content-Type": "text/plain"})
         assert page.status_code == 429
         side.start_worker()
+        side.start_indexer()
         for answer in accepted:  # nothing accepted before the refusal was lost
             assert side.wait_status(answer.json()["id"], timeout=90)["status"] == "indexed"
         again = wait_until(lambda: (a := side.post("/v1/articles", json={"title": "Room again"})).status_code == 202 and a, 30)

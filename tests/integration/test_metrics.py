@@ -33,10 +33,10 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def worker_url(stack: Stack) -> str:
-    """The worker's own port; it opens once the worker consumes, and its /readyz then answers 200."""
-    url = f"http://127.0.0.1:{stack.metrics_ports['worker']}"
-    wait_until(lambda: requests.get(f"{url}/readyz", timeout=5).ok, 180, what="the worker's /readyz")
+def worker_url(stack: Stack, name: str = "worker") -> str:
+    """A worker's (or the indexer's) own port; it opens once the process consumes, and its /readyz then answers 200."""
+    url = f"http://127.0.0.1:{stack.metrics_ports[name]}"
+    wait_until(lambda: requests.get(f"{url}/readyz", timeout=5).ok, 180, what=f"the {name}'s /readyz")
     return url
 
 
@@ -63,6 +63,7 @@ def article(word: str, n: int) -> dict[str, str]:
 def test_accepted_count_queue_length_and_freshness_move(stack: Stack) -> None:
     word = f"metric{uuid.uuid4().hex[:8]}"
     ingest_before, worker_before = scrape(stack.ingest_url), scrape(worker_url(stack))
+    indexer_before = scrape(worker_url(stack, "indexer"))
     queue = {"queue": stack.settings.queue_name}
     with consumer_paused(stack):
         ids = [stack.post("/v1/articles", json=article(word, n)).json()["id"] for n in range(3)]
@@ -75,17 +76,19 @@ def test_accepted_count_queue_length_and_freshness_move(stack: Stack) -> None:
         assert stack.wait_status(article_id)["status"] == "indexed"
     wait_until(lambda: value(scrape(stack.ingest_url), "newsroom_queue_messages", **queue) == 0, 30, what="an empty queue")
 
-    after = scrape(worker_url(stack))
+    after, indexer_after = scrape(worker_url(stack)), scrape(worker_url(stack, "indexer"))
     for name in (
         "newsroom_accepted_to_searchable_seconds_count",
         "newsroom_published_to_searchable_seconds_count",
         "newsroom_articles_indexed_total",
-        "newsroom_es_bulk_duration_seconds_count",
     ):
-        assert value(after, name) >= value(worker_before, name) + 3, name
-    for stage in ("normalize", "index"):
-        stage_count = "newsroom_task_stage_duration_seconds_count"
+        assert value(indexer_after, name) >= value(indexer_before, name) + 3, name
+    bulks = "newsroom_es_bulk_duration_seconds_count"  # the three may share one bulk request
+    assert value(indexer_after, bulks) >= value(indexer_before, bulks) + 1
+    stage_count = "newsroom_task_stage_duration_seconds_count"
+    for stage in ("normalize", "handover"):
         assert value(after, stage_count, stage=stage) >= value(worker_before, stage_count, stage=stage) + 3
+    assert value(indexer_after, stage_count, stage="index") >= value(indexer_before, stage_count, stage="index") + 1
     task_count = "newsroom_task_duration_seconds_count"
     assert value(after, task_count, state="SUCCESS") >= value(worker_before, task_count, state="SUCCESS") + 3
 
@@ -127,14 +130,15 @@ def test_search_latency_results_and_zero_result_queries(stack: Stack) -> None:
 
 
 def test_every_process_reports_its_dependencies_and_the_worker_its_heartbeat(stack: Stack) -> None:
-    for url in (stack.ingest_url, stack.search_url, worker_url(stack)):
+    for url in (stack.ingest_url, stack.search_url, worker_url(stack), worker_url(stack, "indexer")):
         samples = scrape(url)
         assert value(samples, "newsroom_dependency_up", dependency="redis") == 1
         assert value(samples, "newsroom_dependency_up", dependency="elasticsearch") == 1
-    ready = requests.get(f"{worker_url(stack)}/readyz", timeout=10)
-    assert ready.status_code == 200
-    assert ready.json() == {"ready": True, "checks": {"redis": "ok", "elasticsearch": "ok", "heartbeat": "ok"}}
-    assert value(scrape(stack.ingest_url), "newsroom_workers_online") >= 1
+    for name in ("worker", "indexer"):
+        ready = requests.get(f"{worker_url(stack, name)}/readyz", timeout=10)
+        assert ready.status_code == 200
+        assert ready.json() == {"ready": True, "checks": {"redis": "ok", "elasticsearch": "ok", "heartbeat": "ok"}}
+    assert value(scrape(stack.ingest_url), "newsroom_workers_online") >= 2
 
 
 def log_lines(stack: Stack, name: str) -> list[dict[str, object]]:
@@ -154,13 +158,15 @@ def test_one_article_followed_through_the_logs_by_its_request_id(stack: Stack) -
     article_id = answer.json()["id"]
     assert stack.wait_status(article_id)["status"] == "indexed"
 
-    def worker_lines() -> list[dict[str, object]]:
-        return [line for line in log_lines(stack, "worker") if line.get("request_id") == request_id]
+    def lines() -> list[dict[str, object]]:
+        both = log_lines(stack, "worker") + log_lines(stack, "indexer")
+        return [line for line in both if line.get("request_id") == request_id]
 
-    traced = wait_until(lambda: any("indexed" in str(x["event"]) for x in worker_lines()) and worker_lines(), 10, what="logs")
+    traced = wait_until(lambda: any(str(x["event"]).endswith(" indexed") for x in lines()) and lines(), 10, what="logs")
     assert all(line["article_id"] == article_id for line in traced)
     events = [str(line["event"]) for line in traced]
-    assert any("taken from the queue" in e for e in events) and any(e == f"article {article_id} indexed" for e in events)
+    assert any("taken from the queue" in e for e in events)
+    assert any("handed to the indexer" in e for e in events) and any(e == f"article {article_id} indexed" for e in events)
     access = [line for line in log_lines(stack, "ingest") if line.get("request_id") == request_id]
     assert [line["article_ids"] for line in access] == [[article_id]]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from shared.article import NormalizedArticle
-from shared.dedup import band_keys, best_match, candidates_query
+from typing import Any
+
+from shared.dedup import band_keys, best_original, candidates_query, find_duplicates
 
 STORY = (
     "The central bank kept its main interest rate unchanged on Thursday and said it would watch wages "
@@ -25,12 +26,39 @@ def test_keys_are_stable_and_short_bodies_have_none() -> None:
     assert band_keys("Too short to tell a copy from a coincidence.") == []
 
 
-def test_best_match_points_at_the_original() -> None:
-    article = NormalizedArticle(id="new", body=STORY.replace("Thursday", "Friday"), dedup_bands=band_keys(STORY))
-    hits = [
-        {"_id": "unrelated", "_source": {"body": "Football results from the weekend " * 10}},
-        {"_id": "copy", "_source": {"body": STORY, "duplicate_of": "first"}},
-    ]
-    assert best_match(article, hits) == "first"
-    assert best_match(article, hits[:1]) is None
-    assert candidates_query(article)["bool"]["must_not"] == [{"ids": {"values": ["new"]}}]
+def test_best_original_points_at_the_original() -> None:
+    body = STORY.replace("Thursday", "Friday")
+    candidates = [("unrelated", "Football results from the weekend " * 10, None), ("copy", STORY, "first")]
+    assert best_original(body, candidates) == "first"
+    assert best_original(body, candidates[:1]) is None
+    assert candidates_query("new", band_keys(STORY))["bool"]["must_not"] == [{"ids": {"values": ["new"]}}]
+
+
+class FakeSearch:
+    """An Elasticsearch stand-in answering msearch with fixed hits (the real lookup is tested end to end)."""
+
+    def __init__(self, hits: list[dict[str, Any]] | None = None, fail: bool = False) -> None:
+        self.hits, self.fail, self.calls = hits or [], fail, 0
+
+    def msearch(self, searches: list[dict[str, Any]]) -> dict[str, Any]:
+        self.calls += 1
+        if self.fail:
+            raise ConnectionError("down")
+        return {"responses": [{"hits": {"hits": self.hits}} for _ in searches[::2]]}
+
+
+def doc(doc_id: str, body: str, at: str) -> dict[str, Any]:
+    return {"id": doc_id, "body": body, "dedup_bands": band_keys(body), "ingested_at": at}
+
+
+def test_a_batch_finds_copies_of_indexed_articles_and_of_its_own_earlier_articles() -> None:
+    edited = STORY.replace("Thursday", "Friday")
+    indexed = [{"_id": "old", "_source": {"body": STORY}}]
+    football = "Football results from the weekend " * 10
+    batch = [doc("b", edited, "2026-01-01T10:00:01Z"), doc("c", football, "2026-01-01T10:00:00Z")]
+    search = FakeSearch(indexed)
+    assert find_duplicates(search, "alias", batch) == {"b": "old"}
+    assert search.calls == 1  # one round trip for the whole batch
+    first, second = doc("x", STORY, "2026-01-01T10:00:00Z"), doc("y", edited, "2026-01-01T10:00:05Z")
+    assert find_duplicates(FakeSearch(), "alias", [second, first]) == {"y": "x"}  # the earlier one is the original
+    assert find_duplicates(FakeSearch(fail=True), "alias", [second, first]) == {"y": "x"}  # lookup down: the batch still counts

@@ -1,0 +1,53 @@
+"""celery-batches' `Batches`, acknowledging a batch only once every article of it is settled.
+
+`Batches` gathers task messages in the consumer and runs the task once per batch (`flush_every` messages or
+every `flush_interval` seconds), but it acknowledges a late-ack batch whenever the run returns, even after an
+exception (its tracer swallows it). Here the run returns True only when each article reached its fate
+(written, sent again for a retry, or dead-lettered); otherwise every message of the batch goes back to the
+queue at once. Writing is idempotent, so an article written twice is harmless; one never acknowledged is
+not possible. A process killed mid-batch acknowledges nothing: Redis redelivers after the visibility timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from typing import Any
+
+from celery.worker.request import Request
+from celery_batches import Batches, SimpleRequest
+from celery_batches.trace import apply_batches_task
+
+log = logging.getLogger(__name__)
+
+
+def _requeue(requests: Collection[Request]) -> None:
+    for request in requests:
+        try:
+            request.reject(requeue=True)
+        except Exception as exc:  # noqa: BLE001 - Redis gone: the message stays unacknowledged and comes back anyway
+            log.warning("message %s not requeued (%r); Redis redelivers it after the visibility timeout", request.id, exc)
+
+
+class SettledBatches(Batches):
+    """A `Batches` task whose run must return True for its batch to be acknowledged."""
+
+    abstract = True
+
+    def flush(self, requests: Collection[Request]) -> Any:
+        requests = list(requests)
+        simple = ([SimpleRequest.from_request(r) for r in requests],)
+
+        def on_return(result: Any) -> None:
+            if result is True:
+                for request in requests:
+                    request.acknowledge()
+            else:
+                log.warning("batch of %d not settled; requeued", len(requests))
+                _requeue(requests)
+
+        def on_error(exc: Any) -> None:
+            log.warning("batch of %d failed (%r); requeued", len(requests), exc)
+            _requeue(requests)
+
+        return self._pool.apply_async(apply_batches_task, (self, simple, 0, None), callback=on_return, error_callback=on_error)

@@ -1,0 +1,142 @@
+"""The indexer's one task: write handed-over articles to Elasticsearch in bulk, each settled exactly once.
+
+A batch costs one near-duplicate lookup (msearch) and one bulk request, whatever its size. Every article
+then ends indexed (or superseded by a newer copy), sent again with backoff (429/5xx/unreachable), or
+dead-lettered (refused by Elasticsearch, or out of attempts). See README "Pipeline" and "Guarantees".
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+import redis
+import structlog
+from celery_batches import SimpleRequest
+from elasticsearch import Elasticsearch
+
+from services.indexer.batch import Item, Plan, Settlement, all_retryable, newest_per_article, settle
+from services.indexer.consumer import SettledBatches
+from services.worker import metrics  # ops (issue 7): bulk size and latency, freshness, dead letters
+from shared.celery_app import INDEX_TASK, make_celery
+from shared.deadletters import DeadLetters
+from shared.dedup import find_duplicates
+from shared.es.client import make_client
+from shared.es.index import ensure_index
+from shared.es.indexer import bulk_index_documents
+from shared.handover import dead_letter_payload, retried
+from shared.reliability import backoff_s
+from shared.settings import get_settings
+from shared.status import StatusStore, now_iso
+
+log = logging.getLogger(__name__)
+settings = get_settings()
+app = make_celery()
+app.conf.update(
+    # `celery -A services.indexer.app worker` needs no options: it consumes the index queue only, with threads
+    # (a batch mostly waits on Elasticsearch), and reserves enough messages for every thread to fill a batch.
+    task_default_queue=settings.index_queue_name,
+    worker_pool="threads",
+    worker_concurrency=settings.indexer_concurrency,
+    worker_prefetch_multiplier=settings.index_batch_max_docs,
+)
+metrics.serve_metrics_on(settings.indexer_metrics_port)
+
+
+@lru_cache(maxsize=1)
+def es() -> Elasticsearch:
+    client = make_client()
+    ensure_index(client)
+    return client
+
+
+@lru_cache(maxsize=1)
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=3)
+
+
+@app.task(
+    name=INDEX_TASK,
+    base=SettledBatches,
+    bind=True,
+    acks_late=True,
+    flush_every=settings.index_batch_max_docs,
+    flush_interval=settings.index_batch_wait_s,
+)
+def index_articles(self: SettledBatches, requests: list[SimpleRequest]) -> bool:
+    items = [Item(r.id, r.args[0]) for r in requests if r.args and isinstance(r.args[0], dict)]
+    if len(items) < len(requests):
+        log.error("%d message(s) without a handed-over article dropped", len(requests) - len(items))
+    if items:
+        write_batch(items)
+    return True  # every article settled: the batch may be acknowledged
+
+
+def write_batch(items: list[Item]) -> Settlement:
+    plan = newest_per_article(items)
+    documents = stamped(plan)
+    versions = {item.id: item.version for item in plan.write}
+    try:
+        with metrics.timed_bulk(len(documents)):
+            outcome = bulk_index_documents(es(), settings.index_alias, documents, versions)
+    except Exception as exc:  # noqa: BLE001 - any failure of the request as a whole: each article is tried again, bounded
+        outcome = all_retryable(plan, f"{type(exc).__name__}: {exc}"[:500])
+    result = settle(plan, outcome, settings.task_max_retries)
+    record(result, {d["id"]: d for d in documents})
+    log.info(
+        "batch of %d: %d indexed, %d superseded, %d to retry, %d dead-lettered",
+        len(items),
+        len(result.indexed),
+        len(result.superseded),
+        len(result.retry),
+        len(result.failed),
+    )
+    return result
+
+
+def stamped(plan: Plan) -> list[dict[str, Any]]:
+    """The documents to write: their index time, and near-duplicates pointed at their original (one lookup)."""
+    documents = [dict(item.message["doc"], indexed_at=now_iso()) for item in plan.write]
+    try:
+        client = es()
+    except Exception as exc:  # noqa: BLE001 - Elasticsearch unreachable: the bulk request will say so and retry
+        log.warning("no near-duplicate lookup: %r", exc)
+        return documents
+    originals = find_duplicates(client, settings.index_alias, documents)
+    for doc in documents:
+        if doc["id"] in originals:
+            doc["duplicate_of"] = originals[doc["id"]]
+    return documents
+
+
+def record(result: Settlement, documents: dict[str, dict[str, Any]]) -> None:
+    """Make each article's fate durable (status, retry message, dead letter) before the batch is acknowledged."""
+    statuses = StatusStore(redis_client())
+    pipe = redis_client().pipeline(transaction=False)
+    for item in result.indexed + result.superseded:
+        doc = documents.get(item.id) or item.message["doc"]
+        original = doc.get("duplicate_of")
+        statuses.set(item.id, "duplicate" if original else "indexed", duplicate_of=original, pipe=pipe)
+    pipe.execute()
+    for item in result.indexed:
+        meta = item.message["meta"]
+        metrics.observe_indexed(meta, documents[item.id].get("published_at"))
+        # One line per article, carrying the ingest request id: a request is followed from POST to the index.
+        with structlog.contextvars.bound_contextvars(request_id=meta.get("request_id"), article_id=item.id):
+            log.info("article %s indexed", item.id)
+    for item, _reason in result.retry:
+        countdown = backoff_s(item.attempts, settings.retry_backoff_base_s, settings.retry_backoff_max_s)
+        app.send_task(INDEX_TASK, args=[retried(item.message)], countdown=countdown)
+    for item, reason in result.failed:
+        fail(item, reason)
+    if result.retry:
+        log.warning("%d article(s) sent again: %s", len(result.retry), result.retry[0][1])
+
+
+def fail(item: Item, reason: str) -> None:
+    payload = dead_letter_payload(item.message)
+    log.error("article %s dead-lettered after %d attempt(s): %s", item.id, item.attempts + 1, reason)
+    metrics.dead_lettered(reason)
+    DeadLetters(redis_client()).add(payload, reason, item.attempts + 1)
+    StatusStore(redis_client()).set(item.id, "failed", error=reason)
