@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
+from shared import broker_transport
 from shared.feeds import FEEDS_TICK_TASK
 from shared.settings import Settings, get_settings
 
@@ -13,6 +14,9 @@ INDEX_TASK = "news.index_articles"  # one normalized article, written in bulk wi
 
 def make_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
+    # kombu's Redis transport, guarded against the worker-killing AttributeError of celery/kombu#582 when
+    # Redis dies under a consumer (shared/broker_transport.py); redis:// URLs resolve to it.
+    broker_transport.install()
     app = Celery("news", broker=settings.redis_url)
     app.conf.update(
         task_serializer="json",
@@ -58,8 +62,11 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "global_keyprefix": f"{settings.namespace}:",
         },
         broker_connection_retry_on_startup=True,
-        worker_send_task_events=True,
-        task_send_sent_event=True,
+        # Task events cost the worker's main process about as much as receiving the tasks (a publish per
+        # received/started/succeeded task): off unless TASK_EVENTS is set. Flower switches them on in the
+        # running workers itself (its enable_events), so its task pages work while it runs.
+        worker_send_task_events=settings.task_events,
+        task_send_sent_event=settings.task_events,
         worker_hijack_root_logger=False,
         # Feeds (issue 5): beat looks for due feeds every FEED_TICK_S; each feed has its own interval.
         beat_schedule={"poll-due-feeds": {"task": FEEDS_TICK_TASK, "schedule": settings.feed_tick_s}},
