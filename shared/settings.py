@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     index_batch_wait_s: float = Field(
         0.2, description="Longest an article waits for its batch to fill before the indexer writes it anyway."
     )
+    task_events: bool = Field(
+        False, description="Workers publish Celery task events from the start (Flower turns them on while it runs)."
+    )
     indexer_concurrency: int = Field(2, description="Bulk requests one indexer process may have in flight at once.")
     visibility_timeout_s: int = Field(
         300,
