@@ -74,6 +74,8 @@ def fail(payload: dict[str, Any], reason: str, attempts: int) -> None:
 class ArticleTask(Task):
     """Dead-letters what the task body could not: a hard time limit (its child was killed) or a bug."""
 
+    Request = "services.worker.hard_limit:HardLimitRequest"  # the hard limit reaches on_failure (Celery 5.6)
+
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         payload = args[0] if args else {}
         if not isinstance(payload, dict) or "id" not in payload:
