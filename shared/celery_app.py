@@ -10,6 +10,7 @@ from shared.settings import Settings, get_settings
 
 PROCESS_TASK = "news.process_article"  # one accepted article: normalize it (services/worker)
 INDEX_TASK = "news.index_articles"  # one normalized article, written in bulk with others (services/indexer)
+SWEEP_TASK = "news.sweep_inflight"  # send again accepted articles that stopped making progress (services/worker)
 
 
 def make_celery(settings: Settings | None = None) -> Celery:
@@ -69,6 +70,15 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_send_sent_event=settings.task_events,
         worker_hijack_root_logger=False,
         # Feeds (issue 5): beat looks for due feeds every FEED_TICK_S; each feed has its own interval.
-        beat_schedule={"poll-due-feeds": {"task": FEEDS_TICK_TASK, "schedule": settings.feed_tick_s}},
+        # The in-flight ledger (shared/inflight.py): beat sweeps it every SWEEP_INTERVAL_S; a sweep still waiting
+        # in the queue when the next one is due is dropped.
+        beat_schedule={
+            "poll-due-feeds": {"task": FEEDS_TICK_TASK, "schedule": settings.feed_tick_s},
+            "sweep-inflight": {
+                "task": SWEEP_TASK,
+                "schedule": settings.sweep_interval_s,
+                "options": {"expires": settings.sweep_interval_s},
+            },
+        },
     )
     return app

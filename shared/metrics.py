@@ -91,6 +91,10 @@ DEAD_LETTERED = Counter(
     ["reason"],
 )
 INDEXED = Counter("newsroom_articles_indexed_total", "Articles written into the index (throughput out).")
+RESENT = Counter(
+    "newsroom_articles_resent_total",
+    "Accepted articles the sweeper sent again: no sign of progress for SWEEP_AFTER_S (a message lost on the way).",
+)
 BULK_DOCUMENTS = Histogram(
     "newsroom_es_bulk_documents", "Documents in one Elasticsearch bulk request.", buckets=COUNT_BUCKETS[1:]
 )

@@ -57,7 +57,7 @@ def message_accepted_at(raw: bytes | str | None) -> float | None:
 
 
 class PipelineCollector(Collector):
-    """Queue lengths, oldest-message age, unacknowledged messages, dead letters and live workers, from Redis."""
+    """Queue lengths, oldest-message age, unacknowledged messages, in-flight articles, dead letters, live workers, from Redis."""
 
     def __init__(self, client: redis.Redis, settings: Settings) -> None:
         self.redis, self.settings = client, settings
@@ -73,7 +73,8 @@ class PipelineCollector(Collector):
                 pipe.lindex(queue_keys(self.settings, queue)[0], -1)
             pipe.hlen(f"{ns}:unacked")
             pipe.zcard(self.settings.redis_key("dead", "order"))
-            *per_queue, unacked, dead = pipe.execute()
+            pipe.zcard(self.settings.redis_key("inflight", "sent"))  # shared/inflight.py
+            *per_queue, unacked, dead, inflight = pipe.execute()
             workers = sum(1 for _ in self.redis.scan_iter(heartbeat_key(self.settings), count=1000))
         except redis.RedisError:
             return  # Redis down: newsroom_dependency_up says so; no stale numbers are made up
@@ -98,6 +99,7 @@ class PipelineCollector(Collector):
             unacked,
         )
         yield gauge("newsroom_dead_letters", "Articles in the dead-letter list.", {}, dead)
+        yield gauge("newsroom_inflight_articles", "Accepted articles not yet final (the in-flight ledger).", {}, inflight)
         yield gauge("newsroom_workers_online", "Celery workers whose heartbeat key in Redis is fresh.", {}, workers)
 
 

@@ -65,6 +65,18 @@ class Settings(BaseSettings):
         10_000, description="Articles waiting in the queue beyond which the ingest service answers 429 with Retry-After."
     )
     retry_after_s: int = Field(5, description="Seconds the ingest service asks clients to wait in Retry-After (429 and 503).")
+    # The in-flight ledger and its sweeper (shared/inflight.py, services/worker/sweeper.py).
+    sweep_interval_s: float = Field(60.0, description="How often Celery beat runs the sweep of the in-flight ledger.")
+    sweep_after_s: float = Field(
+        0.0,
+        description="An accepted article with no sign of progress for this long (not started by a worker since "
+        "it was accepted or last re-sent) is sent again by the sweeper; 0: VISIBILITY_TIMEOUT_S + TASK_TIME_LIMIT_S "
+        "+ 300 s (660 s), past a worker's redelivery, so an article merely waiting in a long queue is rarely re-sent.",
+    )
+    sweep_max_resends: int = Field(
+        5, description="Re-sends of one article by the sweeper before it is dead-lettered as lost in the pipeline."
+    )
+    sweep_batch: int = Field(1000, description="Most ledger entries one sweep re-sends or dead-letters.")
     # RSS/Atom feeds (issue 5).
     feed_tick_s: float = Field(10.0, description="How often Celery beat looks for feeds due to be polled.")
     feed_default_interval_s: int = Field(300, description="Poll interval of a feed subscribed without `interval_s`.")
@@ -121,6 +133,11 @@ class Settings(BaseSettings):
     def index_queue_name(self) -> str:
         """Normalized articles waiting for the indexer's next bulk request."""
         return f"{self.namespace}.index"
+
+    @property
+    def sweep_after(self) -> float:
+        """SWEEP_AFTER_S, or its default derived from the visibility timeout and the hard time limit."""
+        return self.sweep_after_s or self.visibility_timeout_s + self.task_time_limit_s + 300
 
     def redis_key(self, *parts: str) -> str:
         return ":".join((self.namespace, *parts))

@@ -11,6 +11,7 @@ import redis
 from shared.settings import Settings, get_settings
 
 STATUSES = ("queued", "processing", "indexed", "duplicate", "failed")
+FINAL_STATUSES = ("indexed", "duplicate", "failed")
 
 
 def now_iso() -> str:
@@ -37,3 +38,8 @@ class StatusStore:
     def get(self, article_id: str) -> dict[str, Any] | None:
         raw = self.redis.get(self._key(article_id))
         return json.loads(raw) if raw else None
+
+    def get_many(self, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The statuses of several articles in one round trip (those without one left out)."""
+        raw = self.redis.mget([self._key(i) for i in article_ids]) if article_ids else []
+        return {i: json.loads(r) for i, r in zip(article_ids, raw, strict=True) if r}

@@ -94,6 +94,11 @@ class Stack:
         argv += ["-n", f"{name}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
         return self.start(name, argv)
 
+    def start_beat(self, name: str = "beat") -> subprocess.Popen[bytes]:
+        """Celery beat (feed ticks, in-flight sweeps), its schedule file in this stack's log folder."""
+        argv = [str(BIN / "celery"), "-A", "services.worker.app", "beat", "--loglevel", "INFO"]
+        return self.start(name, [*argv, "--schedule", str(self.logs / f"{name}-schedule")])
+
     def stop(self, name: str, timeout: float = 30) -> None:
         proc = self.processes.pop(name, None)
         if proc is None or proc.poll() is not None:

@@ -65,6 +65,13 @@ class Settlement:
     def count(self) -> int:
         return len(self.indexed) + len(self.superseded) + len(self.retry) + len(self.failed)
 
+    def finished_versions(self) -> dict[str, int]:
+        """Article id → the newest version this batch stored or found superseded (for the in-flight ledger)."""
+        finished: dict[str, int] = {}
+        for item in self.indexed + self.superseded:
+            finished[item.id] = max(item.version, finished.get(item.id, 0))
+        return finished
+
 
 def settle(plan: Plan, outcome: BulkOutcome, max_retries: int) -> Settlement:
     """Route every message of the batch to one fate. A retryable one that has used its attempts is dead-lettered."""

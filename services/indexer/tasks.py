@@ -26,6 +26,7 @@ from shared.es.client import make_client
 from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index_documents
 from shared.handover import dead_letter_payload, retried
+from shared.inflight import InFlight
 from shared.reliability import backoff_s
 from shared.settings import get_settings
 from shared.status import StatusStore, now_iso
@@ -118,6 +119,8 @@ def record(result: Settlement, documents: dict[str, dict[str, Any]]) -> None:
         doc = documents.get(item.id) or item.message["doc"]
         original = doc.get("duplicate_of")
         statuses.set(item.id, "duplicate" if original else "indexed", duplicate_of=original, pipe=pipe)
+    # In-flight ledger: final, so forgotten (an entry of a newer accepted copy stays; shared/inflight.py).
+    InFlight(redis_client()).done(result.finished_versions(), pipe=pipe)
     pipe.execute()
     for item in result.indexed:
         meta = item.message["meta"]
@@ -140,3 +143,4 @@ def fail(item: Item, reason: str) -> None:
     metrics.dead_lettered(reason)
     DeadLetters(redis_client()).add(payload, reason, item.attempts + 1)
     StatusStore(redis_client()).set(item.id, "failed", error=reason)
+    InFlight(redis_client()).done({item.id: item.version})  # dead-lettered: final

@@ -16,6 +16,7 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 
 from shared.celery_app import PROCESS_TASK
+from shared.inflight import InFlight, forget
 from shared.logs import current_request_id
 from shared.queue_metrics import waiting_articles
 from shared.settings import Settings
@@ -66,11 +67,21 @@ class Queue:
     def submit(self, payload: dict[str, Any], producer: Any = None) -> dict[str, Any]:
         payload["accepted_at"] = now_iso()
         payload["request_id"] = current_request_id()  # ops (issue 7): the worker logs it with the article id
+        ledger = InFlight(self.statuses.redis, self.settings)
         try:
             previous = self.statuses.get(payload["id"])
-            self.statuses.set(payload["id"], "queued")
+            # Status and ledger entry in one transaction, before the send: a 202 implies both (the sweeper
+            # sends again what the queue lost; README "Guarantees").
+            pipe = self.statuses.redis.pipeline(transaction=True)
+            self.statuses.set(payload["id"], "queued", pipe=pipe)
+            ledger.add(payload, pipe=pipe)
+            pipe.execute()
+        except redis.RedisError as exc:
+            raise self._unavailable(exc) from exc
+        try:
             self.celery.send_task(PROCESS_TASK, args=[payload], producer=producer)
         except (redis.RedisError, OperationalError) as exc:
+            forget(ledger, payload)  # answered 503: the client sends it again
             raise self._unavailable(exc) from exc
         answer = {"id": payload["id"], "status": "queued", "status_url": f"/v1/articles/{payload['id']}"}
         if previous:

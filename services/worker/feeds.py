@@ -11,6 +11,7 @@ from shared.celery_app import PROCESS_TASK
 from shared.feeds import FEEDS_POLL_TASK, FEEDS_TICK_TASK
 from shared.feeds.poller import Poller
 from shared.feeds.store import FeedStore
+from shared.inflight import InFlight, forget
 from shared.queue_metrics import waiting_articles
 from shared.settings import get_settings
 from shared.status import StatusStore, now_iso
@@ -21,8 +22,16 @@ log = logging.getLogger(__name__)
 def submit(payload: dict[str, Any]) -> None:
     """Queue one feed entry exactly as the ingest service queues an article."""
     payload["accepted_at"] = now_iso()
-    StatusStore(redis_client()).set(payload["id"], "queued")
-    app.send_task(PROCESS_TASK, args=[payload])
+    ledger = InFlight(redis_client())
+    pipe = redis_client().pipeline(transaction=True)
+    StatusStore(redis_client()).set(payload["id"], "queued", pipe=pipe)
+    ledger.add(payload, pipe=pipe)  # before the send: the sweeper sends again what the queue lost
+    pipe.execute()
+    try:
+        app.send_task(PROCESS_TASK, args=[payload])
+    except Exception:
+        forget(ledger, payload)
+        raise
 
 
 def queue_is_full() -> bool:

@@ -24,7 +24,8 @@ from shared.deadletters import DeadLetters
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
 from shared.handover import index_message
-from shared.reliability import backoff_s
+from shared.inflight import InFlight
+from shared.reliability import backoff_s, version_of
 from shared.settings import get_settings
 from shared.status import StatusStore
 
@@ -69,6 +70,7 @@ def fail(payload: dict[str, Any], reason: str, attempts: int) -> None:
     metrics.dead_lettered(reason)  # ops (issue 7)
     DeadLetters(redis_client()).add(payload, reason, attempts)
     StatusStore(redis_client()).set(payload["id"], "failed", error=reason)
+    InFlight(redis_client()).done({payload["id"]: version_of(payload)})  # dead-lettered: final
 
 
 class ArticleTask(Task):
@@ -137,7 +139,10 @@ def process_article(self: Task, payload: dict[str, Any], hangs: int = 0) -> None
         if losses >= settings.max_worker_losses:
             fail(payload, f"poison: its processing killed or hung the worker {losses} times", deliveries)
             return
-        statuses.set(payload["id"], "processing")
+        pipe = redis_client().pipeline(transaction=False)
+        statuses.set(payload["id"], "processing", pipe=pipe)
+        InFlight(redis_client()).touch(payload["id"], pipe=pipe)  # progress: the sweeper waits SWEEP_AFTER_S more
+        pipe.execute()
         article = normalize_or_fail(self, payload, hangs, deliveries)
         if article is None:
             return

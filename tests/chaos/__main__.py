@@ -72,6 +72,7 @@ def run(scenario: Scenario, engines: Engines) -> Result:
     system.start_ingest()
     system.start_worker("worker", scenario.concurrency, scenario.app)
     system.start_indexer()
+    system.start_beat()
     load = Load(system.ingest_url, system.namespace, N, scenario.rate_per_s or N / 30, make=scenario.make)
     try:
         load.start()

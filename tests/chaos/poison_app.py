@@ -12,7 +12,7 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from services.worker import tasks
+from services.worker import sweeper, tasks  # sweeper: beat's in-flight sweeps are consumed here too
 from shared.article import NormalizedArticle
 
 real_normalize = tasks.normalize
@@ -38,3 +38,4 @@ def poisoned_normalize(payload: dict[str, Any]) -> NormalizedArticle:
 
 tasks.normalize = poisoned_normalize
 app = tasks.app
+__all__ = ["app", "sweeper"]

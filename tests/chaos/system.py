@@ -38,6 +38,10 @@ CHAOS_ENV = {
     "PUBLISH_TIMEOUT_S": "2",
     "WORKER_METRICS_PORT": "0",
     "INDEXER_METRICS_PORT": "0",
+    # In-flight sweeper (beat, below): re-sends after SWEEP_AFTER_S > VISIBILITY_TIMEOUT_S, so messages of a killed
+    # worker come back by redelivery first; only messages really lost (Redis killed mid-BRPOP) need the sweeper.
+    "SWEEP_AFTER_S": "45",
+    "SWEEP_INTERVAL_S": "5",
 }
 
 
@@ -105,6 +109,11 @@ class System:
         seen = log.read_text(errors="replace").count(" ready.") if log.exists() else 0
         self._start(name, argv)
         self.wait(lambda: log.read_text(errors="replace").count(" ready.") > seen, 120, f"{name} ready")
+
+    def start_beat(self) -> None:
+        """Celery beat: the in-flight sweep every SWEEP_INTERVAL_S (and feed ticks), its schedule in the log folder."""
+        argv = [str(BIN / "celery"), "-A", "services.worker.app", "beat", "--loglevel", "INFO"]
+        self._start("beat", [*argv, "--schedule", str(self.logs / "beat-schedule")])
 
     def children(self, name: str = "worker") -> list[int]:
         """Pool processes of a Celery worker (or gunicorn workers): the main process's children."""

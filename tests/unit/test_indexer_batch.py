@@ -38,6 +38,12 @@ def test_every_message_gets_exactly_one_fate() -> None:
     assert result.count() == len(batch)
 
 
+def test_the_ledger_is_told_the_newest_version_each_article_reached() -> None:
+    plan = newest_per_article([item("m1", "a", 300), item("m2", "a", 100), item("m3", "b", 5), item("m4", "c", 7)])
+    result = settle(plan, BulkOutcome(stored=["a"], superseded=["b"], retryable={"c": "429"}), max_retries=8)
+    assert result.finished_versions() == {"a": 300, "b": 5}  # a's older copy never lowers it; c is not final
+
+
 def test_a_refused_document_is_dead_lettered_and_a_failed_request_retries_everything() -> None:
     plan = newest_per_article([item("m1", "a", 1), item("m2", "b", 1)])
     refused = settle(plan, BulkOutcome(stored=["a"], rejected={"b": "400 mapper_parsing_exception"}), max_retries=8)

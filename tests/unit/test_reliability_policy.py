@@ -8,6 +8,7 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from elasticsearch import ApiError, ConnectionError
 
 from shared.reliability import backoff_s, is_transient_error, is_transient_status, version_of
+from shared.settings import Settings
 
 
 def api_error(status: int) -> ApiError:
@@ -39,3 +40,8 @@ def test_version_is_the_first_accept_time_in_ms_and_replays_keep_it() -> None:
     assert version_of({"accepted_at": "2027-01-01T00:00:00Z", "version_ms": 5}) == 5
     assert version_of({}) == 1
     assert version_of({"accepted_at": "garbage"}) == 1
+
+
+def test_sweep_after_defaults_past_a_redelivery_and_can_be_set() -> None:
+    assert Settings(visibility_timeout_s=300, task_time_limit_s=60).sweep_after == 660
+    assert Settings(sweep_after_s=45).sweep_after == 45
