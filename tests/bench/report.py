@@ -26,7 +26,7 @@ def table(r: dict[str, Any]) -> str:
         (
             "1b. Direct to ES, one document per request",
             f"{eng['one_doc_per_request_docs_per_s']:g} docs/s",
-            "2 clients, refresh 1s: what the worker does today",
+            "2 clients, refresh 1s: one article per request, as before the indexer",
             f"{eng['one_doc_per_request_docs_per_s'] / eng['docs_per_s']:.2f} of (1)",
             "",
         ),

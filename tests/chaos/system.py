@@ -28,9 +28,9 @@ OUTPUT = ROOT / "test-output" / "chaos"
 # Short limits so a scenario recovers in seconds, not minutes; each one still respects
 # VISIBILITY_TIMEOUT_S > TASK_TIME_LIMIT_S + RETRY_BACKOFF_MAX_S (see README "Guarantees").
 CHAOS_ENV = {
-    "VISIBILITY_TIMEOUT_S": "40",
-    "TASK_SOFT_TIME_LIMIT_S": "10",
-    "TASK_TIME_LIMIT_S": "20",
+    "VISIBILITY_TIMEOUT_S": "30",
+    "TASK_SOFT_TIME_LIMIT_S": "6",
+    "TASK_TIME_LIMIT_S": "12",
     "RETRY_BACKOFF_BASE_S": "0.5",
     "RETRY_BACKOFF_MAX_S": "8",
     "TASK_MAX_RETRIES": "30",
@@ -40,7 +40,7 @@ CHAOS_ENV = {
     "INDEXER_METRICS_PORT": "0",
     # In-flight sweeper (beat, below): re-sends after SWEEP_AFTER_S > VISIBILITY_TIMEOUT_S, so messages of a killed
     # worker come back by redelivery first; only messages really lost (Redis killed mid-BRPOP) need the sweeper.
-    "SWEEP_AFTER_S": "45",
+    "SWEEP_AFTER_S": "35",
     "SWEEP_INTERVAL_S": "5",
 }
 
