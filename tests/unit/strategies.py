@@ -33,7 +33,7 @@ def html_pages(draw: st.DrawFn) -> str:
 
 
 # JSON values of any shape, with the junk types a client may put where a string belongs.
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), words)
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), words)
 json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(words, inner, max_size=4))
 
 
