@@ -11,6 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from services.ingest.bodies import declared_charset, decode_page, json_depth, parse_json
+from services.ingest.dead_letters import parse_limit
 from shared.feeds.charsets import detect_charset
 from shared.feeds.entries import FeedError, parse_feed
 from shared.web import ApiError
@@ -145,3 +146,13 @@ def test_parse_feed_of_arbitrary_bytes(content: bytes) -> None:
 @example(b'<rss version="2.0"><channel><item><title>&#x110000;</title></item></channel></rss>')  # was ValueError
 def test_parse_feed_of_generated_feeds(content: bytes) -> None:
     check_feed(content)
+
+
+@PROPERTY
+@given(st.one_of(words, st.integers(-5, 2000).map(str)))
+@example("²")  # a digit to str.isdigit, not to int(): was a ValueError (a 500)
+def test_dead_letter_limit(raw: str) -> None:
+    try:
+        assert 1 <= parse_limit(raw) <= 1000
+    except ApiError as exc:
+        client_error(exc)
