@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -11,7 +13,7 @@ from shared.article import NormalizedArticle, ninjs_to_article
 from shared.extraction.pipeline import UnparseablePayload, normalize
 from shared.extraction.text_rules import looks_like_html
 from shared.web import ApiError
-from tests.unit.strategies import PROPERTY, html_pages, json_values, words
+from tests.unit.strategies import PROPERTY, html_pages, json_values, nested_json, words
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -111,3 +113,18 @@ def test_a_payload_without_an_article_object_is_unparseable(article: object) -> 
     for kind in ("article", "ninjs"):  # a ninjs payload was read as an empty article, or raised AttributeError
         with pytest.raises(UnparseablePayload):
             normalize({"id": "p", "kind": kind, "article": article})
+
+
+ld_json = st.one_of(json_values.map(json.dumps), words, st.integers(1, 50_000).map(lambda n: nested_json(n).decode()))
+
+
+@PROPERTY
+@given(ld_json, html_pages())
+@example(nested_json(5000).decode(), "<p>Body</p>")  # was a RecursionError that lost the whole page's parse
+def test_arbitrary_json_ld_keeps_the_page_parsed(ld: str, page: str) -> None:
+    script = f'<script type="application/ld+json">{ld.replace("<", " ")}</script>'
+    article = normalize(
+        {"id": "p", "kind": "raw", "content_type": "text/html", "content": page.replace("<head>", "<head>" + script)}
+    )
+    check(article)
+    assert not any(note.startswith("parse:") for note in article.notes), article.notes
