@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from services.ingest.bodies import declared_charset, decode_page, json_depth, pa
 from services.ingest.dead_letters import parse_limit
 from shared.feeds.charsets import detect_charset
 from shared.feeds.entries import FeedError, parse_feed
+from shared.feeds.fetch import Fetched, FetchError, fetch
 from shared.web import ApiError
 from tests.unit.strategies import PROPERTY, TRICKY, bounded, charset_labels, json_values, nested_json, words
 
@@ -156,3 +158,39 @@ def test_dead_letter_limit(raw: str) -> None:
         assert 1 <= parse_limit(raw) <= 1000
     except ApiError as exc:
         client_error(exc)
+
+
+@PROPERTY
+@given(st.binary(max_size=2000), st.one_of(st.none(), charset_labels.filter(lambda s: ";" not in s)))
+@example(b"abc", "undefined")  # a codec that only fails: was UnicodeError out of the poll
+@example(b'<meta charset="punycode"><p>', None)
+def test_fetched_text_is_always_text(raw: bytes, charset: str | None) -> None:
+    content_type = f"text/html; charset={charset}" if charset is not None else "text/html"
+    assert isinstance(Fetched(200, raw, content_type=content_type).text(), str)
+
+
+class _Response:
+    """What `fetch` reads of a requests response, with a server's Content-Length as it was sent."""
+
+    def __init__(self, length: str) -> None:
+        self.status_code, self.headers = 200, {"Content-Length": length}
+
+    def __enter__(self) -> _Response:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def iter_content(self, size: int) -> list[bytes]:
+        return [b"<rss/>"]
+
+
+@PROPERTY
+@given(st.one_of(words, st.integers(0, 10**12).map(str)))
+@example("²")  # a digit to str.isdigit, not to int(): was a ValueError out of the poll
+def test_fetch_of_any_content_length(length: str) -> None:
+    with patch("shared.feeds.fetch.requests.get", return_value=_Response(length)):
+        try:
+            assert fetch("https://feed.example/rss", timeout_s=1, max_bytes=1000).content == b"<rss/>"
+        except FetchError as exc:
+            assert "over the" in str(exc)
