@@ -84,10 +84,10 @@ def decode_page(raw: bytes, content_type_charset: str | None, is_html: bool) -> 
     if charset:
         try:
             return raw.decode(charset)
-        except LookupError as exc:
-            raise ApiError(400, "invalid_encoding", f"unknown charset {charset!r}", "Content-Type") from exc
         except UnicodeDecodeError as exc:
             raise ApiError(400, "invalid_encoding", f"the body is not valid {charset}: {exc}", "body") from exc
+        except (LookupError, ValueError) as exc:  # unknown, a NUL in the name, or a codec that only fails (undefined, punycode)
+            raise ApiError(400, "invalid_encoding", f"unusable charset {charset!r}: {exc}", "Content-Type") from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

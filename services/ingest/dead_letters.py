@@ -13,13 +13,18 @@ from shared.web import ApiError
 bp = Blueprint("dead_letters", __name__)
 
 
+def parse_limit(raw: str) -> int:
+    """1 to 1000 in ASCII digits ("²" and "١٢" are digits to `isdigit` but not to `int`)."""
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1000:
+        raise ApiError(400, "invalid_parameter", "limit is a whole number from 1 to 1000", "limit")
+    return int(raw)
+
+
 @bp.get("/v1/dead-letters")
 def dead_letters() -> Any:
-    limit = request.args.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-        raise ApiError(400, "invalid_parameter", "limit is a whole number from 1 to 1000", "limit")
+    limit = parse_limit(request.args.get("limit", "50"))
     store = DeadLetters(current_app.extensions["redis"])
-    return {"total": store.total(), "items": store.list(int(limit))}
+    return {"total": store.total(), "items": store.list(limit)}
 
 
 @bp.post("/v1/dead-letters/<article_id>/replay")

@@ -16,7 +16,7 @@ def _decodes(raw: bytes, encoding: str | None) -> str | None:
         return None
     try:
         return raw.decode(encoding)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):  # unknown, undecodable, a NUL in the name, a codec that only fails (undefined)
         return None
 
 

@@ -44,7 +44,7 @@ def _ld_objects(root: Any) -> list[dict[str, Any]]:
     for script in root.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested past the interpreter's limit
             continue
         stack = [data]
         while stack:

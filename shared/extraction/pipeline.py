@@ -43,7 +43,7 @@ def _checked(payload: Any) -> dict[str, Any]:
         if not isinstance(content, str):
             raise UnparseablePayload("a raw page needs its `content` as text")
         payload = {**payload, "content": content[:MAX_PAGE_CHARS]}
-    elif payload.get("kind") == "article" and not isinstance(payload.get("article"), dict):
+    elif payload.get("kind") in ("article", "ninjs") and not isinstance(payload.get("article"), dict):
         raise UnparseablePayload("an article payload needs an `article` object")
     return payload
 

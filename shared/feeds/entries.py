@@ -41,7 +41,10 @@ def entry_to_article(entry: Any, source: str | None, language: str | None) -> di
 def parse_feed(content: bytes, source: str | None = None) -> list[dict[str, Any]]:
     """Every entry of the feed (see `entry_to_article`), oldest first. Raises FeedError when it is not a feed."""
     # A stream, never bytes or str: feedparser would treat a string that looks like a URL or a path as one to open.
-    parsed = feedparser.parse(io.BytesIO(content))
+    try:
+        parsed = feedparser.parse(io.BytesIO(content))
+    except (ValueError, OverflowError) as exc:  # its loose parser on character references such as &#xD800; or &#99999999999;
+        raise FeedError(f"not a readable RSS/Atom feed: {type(exc).__name__}: {exc}"[:500]) from exc
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS or Atom root element"
         raise FeedError(f"not a readable RSS/Atom feed: {reason}"[:500])

@@ -40,7 +40,7 @@ class Fetched:
             if charset:
                 try:
                     return self.content.decode(charset)
-                except (LookupError, UnicodeDecodeError):
+                except (LookupError, ValueError):  # unknown, undecodable, or a codec that only fails (undefined)
                     continue
         return self.content.decode(detect_charset(self.content) or "utf-8", errors="replace")
 
@@ -68,7 +68,7 @@ def fetch(
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code} from {url}")
             declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
+            if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:  # int("²") raises
                 raise FetchError(f"{url} is {declared} bytes, over the {max_bytes}-byte limit")
             body = bytearray()
             for chunk in response.iter_content(64 * 1024):
