@@ -16,7 +16,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis: Celery broker, status store, rate limits.")
-    elasticsearch_url: str = Field("http://127.0.0.1:9200", description="Elasticsearch node or cluster address.")
+    elasticsearch_url: str = Field(
+        "http://127.0.0.1:9200", description="Elasticsearch node, or nodes of one cluster comma-separated."
+    )
     elasticsearch_timeout_s: float = Field(10.0, description="Client timeout for one Elasticsearch request.")
     namespace: str = Field(
         "news",

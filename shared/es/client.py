@@ -8,9 +8,12 @@ from shared.settings import Settings, get_settings
 
 
 def make_client(settings: Settings | None = None) -> Elasticsearch:
+    """A client of every node in ELASTICSEARCH_URL (comma-separated): requests go round the live ones, and a
+    node that fails is set aside for a while, so losing one node of a cluster does not stop the pipeline."""
     settings = settings or get_settings()
+    nodes = [url.strip() for url in settings.elasticsearch_url.split(",") if url.strip()]
     return Elasticsearch(
-        settings.elasticsearch_url,
+        nodes,
         request_timeout=settings.elasticsearch_timeout_s,
         retry_on_timeout=True,
         max_retries=2,
