@@ -52,13 +52,20 @@ def es_url_for(scenario: Scenario, engines: Engines, system_env: dict[str, str])
 
 
 def prepare_cluster(scenario: Scenario, engines: Engines) -> dict[str, str]:
-    """Index with one replica; the victim is the node holding the primary, clients enter through another."""
+    """Index with one replica; the victim is the node holding the primary. The services know all three nodes
+    (as production would list them); the census enters through another node than the victim."""
     probe = System(scenario.name, engines.redis.url, engines.cluster.url(1))
     probe.create_index(replicas=1)
     holder = primary_node(engines.cluster.url(1), probe.settings.index_alias)
     victim = int(holder.rsplit("-", 1)[1])
     entry = 1 if victim != 1 else 2
-    return {"CHAOS_VICTIM_NODE": str(victim), "CHAOS_ENTRY_NODE": str(entry), "CHAOS_NAMESPACE": probe.namespace}
+    nodes = ",".join(engines.cluster.url(n) for n in (1, 2, 3))
+    return {
+        "CHAOS_VICTIM_NODE": str(victim),
+        "CHAOS_ENTRY_NODE": str(entry),
+        "CHAOS_NAMESPACE": probe.namespace,
+        "CHAOS_SERVICE_ES_URLS": nodes,
+    }
 
 
 def run(scenario: Scenario, engines: Engines) -> Result:

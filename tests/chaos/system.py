@@ -66,7 +66,8 @@ class System:
         self.logs = OUTPUT / self.namespace
         self.logs.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, **CHAOS_ENV, **self.extra_env, "NAMESPACE": self.namespace, "REDIS_URL": self.redis_url}
-        self.env.update(ELASTICSEARCH_URL=self.es_url, PYTHONUNBUFFERED="1", LOG_LEVEL="INFO")
+        services_es = self.extra_env.get("CHAOS_SERVICE_ES_URLS", self.es_url)  # every node of a cluster
+        self.env.update(ELASTICSEARCH_URL=services_es, PYTHONUNBUFFERED="1", LOG_LEVEL="INFO")
         self.settings = Settings(namespace=self.namespace, redis_url=self.redis_url, elasticsearch_url=self.es_url)
         self.es = Elasticsearch(self.es_url, request_timeout=30, retry_on_timeout=True, max_retries=5)
         self.redis = redis.Redis.from_url(self.redis_url, socket_timeout=10)
