@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
 import redis
 
+from shared.inflight import InFlight
+from shared.metrics import DEAD_LETTERED, reason_class
 from shared.reliability import version_of
 from shared.settings import Settings, get_settings
-from shared.status import now_iso
+from shared.status import StatusStore, now_iso
+
+log = logging.getLogger(__name__)
 
 PUBLIC_FIELDS = ("id", "reason", "attempts", "failed_at")
 
@@ -70,3 +75,13 @@ def replay_payload(record: dict[str, Any]) -> dict[str, Any]:
     payload["version_ms"] = version_of(payload)
     payload["replayed"] = True
     return payload
+
+
+def dead_letter(client: redis.Redis, payload: dict[str, Any], reason: str, attempts: int) -> None:
+    """Make an article final as failed, from either stage: in the dead-letter list with its reason and attempts,
+    status `failed`, out of the in-flight ledger (unless a newer copy was accepted since), counted by reason."""
+    log.error("article %s dead-lettered after %d attempt(s): %s", payload.get("id"), attempts, reason)
+    DEAD_LETTERED.labels(reason_class(reason)).inc()  # ops (issue 7)
+    DeadLetters(client).add(payload, reason, attempts)
+    StatusStore(client).set(payload["id"], "failed", error=reason)
+    InFlight(client).done({payload["id"]: version_of(payload)})

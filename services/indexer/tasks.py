@@ -20,7 +20,7 @@ from services.indexer.batch import Item, Plan, Settlement, all_retryable, newest
 from services.indexer.consumer import SettledBatches
 from services.worker import metrics  # ops (issue 7): bulk size and latency, freshness, dead letters
 from shared.celery_app import INDEX_TASK, make_celery
-from shared.deadletters import DeadLetters
+from shared.deadletters import dead_letter
 from shared.dedup import find_duplicates
 from shared.es.client import make_client
 from shared.es.index import ensure_index
@@ -138,9 +138,4 @@ def record(result: Settlement, documents: dict[str, dict[str, Any]]) -> None:
 
 
 def fail(item: Item, reason: str) -> None:
-    payload = dead_letter_payload(item.message)
-    log.error("article %s dead-lettered after %d attempt(s): %s", item.id, item.attempts + 1, reason)
-    metrics.dead_lettered(reason)
-    DeadLetters(redis_client()).add(payload, reason, item.attempts + 1)
-    StatusStore(redis_client()).set(item.id, "failed", error=reason)
-    InFlight(redis_client()).done({item.id: item.version})  # dead-lettered: final
+    dead_letter(redis_client(), dead_letter_payload(item.message), reason, item.attempts + 1)

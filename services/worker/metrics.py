@@ -28,12 +28,10 @@ from shared.logs import bind_task, configure_logging, unbind_task
 from shared.metrics import (
     ACCEPTED_TO_SEARCHABLE,
     CONTENT_TYPE_LATEST,
-    DEAD_LETTERED,
     INDEXED,
     PUBLISHED_TO_SEARCHABLE,
     TASK_DURATION,
     TASK_RETRIES,
-    reason_class,
     render,
     timed,
     timed_bulk,
@@ -41,7 +39,7 @@ from shared.metrics import (
 from shared.queue_metrics import DependencyCollector, heartbeat_key
 from shared.settings import get_settings
 
-__all__ = ["dead_lettered", "observe_indexed", "timed", "timed_bulk"]
+__all__ = ["observe_indexed", "timed", "timed_bulk"]
 
 log = logging.getLogger(__name__)
 _started: dict[str, float] = {}
@@ -69,10 +67,6 @@ def observe_indexed(payload: dict[str, Any], published_at: str | None) -> None:
     published = _parse_time(published_at)
     if published is not None and published <= now:
         PUBLISHED_TO_SEARCHABLE.observe(now - published)
-
-
-def dead_lettered(reason: str) -> None:
-    DEAD_LETTERED.labels(reason_class(reason)).inc()
 
 
 # --- Celery signals: logs bound to the article, task runtime, retries ----------------------------------

@@ -20,12 +20,12 @@ from kombu.exceptions import OperationalError
 from services.worker import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
 from shared.article import NormalizedArticle
 from shared.celery_app import INDEX_TASK, PROCESS_TASK, make_celery
-from shared.deadletters import DeadLetters
+from shared.deadletters import dead_letter
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
 from shared.handover import index_message
 from shared.inflight import InFlight
-from shared.reliability import backoff_s, version_of
+from shared.reliability import backoff_s
 from shared.settings import get_settings
 from shared.status import StatusStore
 
@@ -56,21 +56,21 @@ def deliveries_key(task_id: str) -> str:
     return get_settings().redis_key("deliveries", task_id)
 
 
-def count_delivery(task_id: str) -> int:
-    """How many times this task (the same id across its retries and redeliveries) has started."""
+def start_delivery(task_id: str, article_id: str) -> int:
+    """One round trip as a task starts: count this start of the task (the same id across its retries and
+    redeliveries), mark the article `processing`, and touch its in-flight entry (progress: the sweeper waits
+    SWEEP_AFTER_S more). Returns how many times the task has started."""
     pipe = redis_client().pipeline(transaction=True)
     pipe.incr(deliveries_key(task_id))
     pipe.expire(deliveries_key(task_id), 7 * 24 * 3600)
+    StatusStore(redis_client()).set(article_id, "processing", pipe=pipe)
+    InFlight(redis_client()).touch(article_id, pipe=pipe)
     return int(pipe.execute()[0])
 
 
 def fail(payload: dict[str, Any], reason: str, attempts: int) -> None:
     """The article cannot be processed: dead-letter it with the reason and the attempts."""
-    log.error("article %s dead-lettered after %d attempt(s): %s", payload.get("id"), attempts, reason)
-    metrics.dead_lettered(reason)  # ops (issue 7)
-    DeadLetters(redis_client()).add(payload, reason, attempts)
-    StatusStore(redis_client()).set(payload["id"], "failed", error=reason)
-    InFlight(redis_client()).done({payload["id"]: version_of(payload)})  # dead-lettered: final
+    dead_letter(redis_client(), payload, reason, attempts)
 
 
 class ArticleTask(Task):
@@ -131,18 +131,13 @@ def retry_later(task: Task, payload: dict[str, Any], reason: str, hangs: int = 0
 @app.task(name=PROCESS_TASK, bind=True, base=ArticleTask, acks_late=True, max_retries=None)
 def process_article(self: Task, payload: dict[str, Any], hangs: int = 0) -> None:
     settings = get_settings()
-    statuses = StatusStore(redis_client())
     try:
-        deliveries = count_delivery(self.request.id)
+        deliveries = start_delivery(self.request.id, payload["id"])
         # Starts that ended neither in success nor in a retry: the child was killed or hung mid-task.
         losses = deliveries - 1 - self.request.retries + hangs
         if losses >= settings.max_worker_losses:
             fail(payload, f"poison: its processing killed or hung the worker {losses} times", deliveries)
             return
-        pipe = redis_client().pipeline(transaction=False)
-        statuses.set(payload["id"], "processing", pipe=pipe)
-        InFlight(redis_client()).touch(payload["id"], pipe=pipe)  # progress: the sweeper waits SWEEP_AFTER_S more
-        pipe.execute()
         article = normalize_or_fail(self, payload, hangs, deliveries)
         if article is None:
             return
