@@ -8,8 +8,9 @@ from shared import broker_transport
 from shared.feeds import FEEDS_TICK_TASK
 from shared.settings import Settings, get_settings
 
-PROCESS_TASK = "news.process_article"  # one accepted article: normalize it (services/worker)
-INDEX_TASK = "news.index_articles"  # one normalized article, written in bulk with others (services/indexer)
+PROCESS_TASK = "news.normalize_articles"  # accepted articles, one to ARTICLES_PER_TASK: normalize them (services/worker)
+LEGACY_PROCESS_TASK = "news.process_article"  # one accepted article, as queued by versions before chunking
+INDEX_TASK = "news.index_articles"  # normalized articles, written in bulk with others (services/indexer)
 SWEEP_TASK = "news.sweep_inflight"  # send again accepted articles that stopped making progress (services/worker)
 
 

@@ -63,17 +63,19 @@ class InFlight:
         self.redis = client
         self.settings = settings or get_settings()
         self.keys = [self.settings.redis_key("inflight", part) for part in ("payloads", "versions", "sent", "resends")]
+        # EVALSHA, not EVAL: a batch of 1,000 articles would otherwise send the script's text 1,000 times.
+        self._add, self._done, self._resent = (client.register_script(s) for s in (ADD, DONE, RESENT))
 
     def add(self, payload: dict[str, Any], pipe: Any = None) -> None:
         """Record an accepted article (unless a newer copy is recorded); with `pipe`, only queued there."""
         args = [payload["id"], version_of(payload), json.dumps(payload), time.time()]
-        (pipe or self.redis).eval(ADD, 4, *self.keys, *args)
+        self._add(keys=self.keys, args=args, client=pipe or self.redis)
 
     def done(self, finished: Mapping[str, int], pipe: Any = None) -> None:
         """Forget articles that reached a final state (id → the version that did): an entry of a newer copy stays."""
         if finished:
             args = [x for article_id, version in finished.items() for x in (article_id, version)]
-            (pipe or self.redis).eval(DONE, 4, *self.keys, *args)
+            self._done(keys=self.keys, args=args, client=pipe or self.redis)
 
     def touch(self, article_id: str, pipe: Any = None) -> None:
         """A sign of progress (a worker started on it): the sweeper waits SWEEP_AFTER_S from now. Never creates an entry."""
@@ -81,7 +83,7 @@ class InFlight:
 
     def resent(self, article_id: str) -> int:
         """Count one re-send (and touch): how many times the sweeper has sent it again; 0 when it is gone."""
-        return int(self.redis.eval(RESENT, 3, self.keys[2], self.keys[3], self.keys[1], article_id, time.time()))
+        return int(self._resent(keys=[self.keys[2], self.keys[3], self.keys[1]], args=[article_id, time.time()]))
 
     def resends(self, article_id: str) -> int:
         return int(self.redis.hget(self.keys[3], article_id) or 0)
@@ -100,7 +102,7 @@ class InFlight:
         return int(self.redis.zcard(self.keys[2]))
 
 
-def forget(ledger: InFlight, payload: dict[str, Any]) -> None:
+def forget(ledger: InFlight, payloads: list[dict[str, Any]]) -> None:
     """Best effort after a failed send (the caller answers an error): a leftover entry only costs a harmless re-send."""
     with contextlib.suppress(redis.RedisError):
-        ledger.done({payload["id"]: version_of(payload)})
+        ledger.done({p["id"]: version_of(p) for p in payloads})

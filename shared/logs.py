@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import structlog
 from flask import Flask, Response, g, request
@@ -69,12 +70,22 @@ def current_request_id() -> str | None:
 
 
 def bind_task(payload: object, task_id: str | None) -> None:
-    """Bind what every log line of one task carries: the ingest request id, the article id, the task id."""
+    """Bind what every log line of one task carries: the ingest request id, the article id, the task id. A task of
+    several articles binds its task id only; it binds each article while working on it (`article_context`)."""
     structlog.contextvars.clear_contextvars()
+    if isinstance(payload, list) and len(payload) == 1:
+        payload = payload[0]
     if isinstance(payload, dict):
         structlog.contextvars.bind_contextvars(
             request_id=payload.get("request_id"), article_id=payload.get("id"), task_id=task_id
         )
+    elif task_id:
+        structlog.contextvars.bind_contextvars(task_id=task_id)
+
+
+def article_context(payload: dict[str, Any]) -> Any:
+    """Log lines inside carry this article's id and ingest request id."""
+    return structlog.contextvars.bound_contextvars(request_id=payload.get("request_id"), article_id=payload.get("id"))
 
 
 def unbind_task() -> None:

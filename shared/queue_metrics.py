@@ -35,12 +35,18 @@ def queue_keys(settings: Settings, queue: str) -> list[str]:
     return [base, *(f"{base}{PRIORITY_SEP}{step}" for step in PRIORITY_STEPS)]
 
 
-def waiting_articles(client: redis.Redis, settings: Settings) -> int:
-    """Articles queued and not yet taken: waiting to be normalized plus waiting for the indexer (backpressure)."""
+def waiting_messages(client: redis.Redis, settings: Settings) -> int:
+    """Messages queued and not yet taken, to be normalized or indexed (a message carries one or more articles)."""
     pipe = client.pipeline(transaction=False)
     for queue in (settings.queue_name, settings.index_queue_name):
         pipe.llen(f"{settings.namespace}:{queue}")
     return sum(int(n) for n in pipe.execute())
+
+
+def unfinished_articles(client: redis.Redis, settings: Settings) -> int:
+    """Accepted articles not yet indexed or dead-lettered: the in-flight ledger's size (backpressure). Queue
+    lengths count messages, and a message carries up to ARTICLES_PER_TASK articles."""
+    return int(client.zcard(settings.redis_key("inflight", "sent")))  # shared/inflight.py
 
 
 def message_accepted_at(raw: bytes | str | None) -> float | None:
@@ -50,6 +56,7 @@ def message_accepted_at(raw: bytes | str | None) -> float | None:
     try:
         message = json.loads(raw)
         first = json.loads(base64.b64decode(message["body"]))[0][0]
+        first = first[0] if isinstance(first, list) else first  # a message of several articles: its first
         accepted = first.get("accepted_at") or first["meta"]["accepted_at"]  # an accepted article, or one handed over
         return datetime.fromisoformat(accepted.replace("Z", "+00:00")).timestamp()
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):

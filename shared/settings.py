@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     flower_port: int = Field(5555, description="Port of the Flower queue dashboard.")
     worker_concurrency: int = Field(2, description="Celery worker processes.")
     # Indexing in bulk (issue 8): the indexer gathers normalized articles and writes them in one bulk request.
+    articles_per_task: int = Field(
+        20, description="Most articles of one batch request carried by one Celery message (to the worker, then the indexer)."
+    )
     index_batch_max_docs: int = Field(500, description="Most articles the indexer writes in one bulk request.")
     index_batch_wait_s: float = Field(
         0.2, description="Longest an article waits for its batch to fill before the indexer writes it anyway."
@@ -64,7 +67,9 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(1_000_000, description="Longest `body` of an article, in characters (400 beyond).")
     max_short_chars: int = Field(2_000, description="Longest `url`, `title`, author or tag, in characters (400 beyond).")
     queue_max_depth: int = Field(
-        10_000, description="Articles waiting in the queue beyond which the ingest service answers 429 with Retry-After."
+        10_000,
+        description="Accepted articles not yet indexed or dead-lettered beyond which the ingest service answers 429 "
+        "with Retry-After (feeds wait too).",
     )
     retry_after_s: int = Field(5, description="Seconds the ingest service asks clients to wait in Retry-After (429 and 503).")
     # The in-flight ledger and its sweeper (shared/inflight.py, services/worker/sweeper.py).

@@ -23,7 +23,7 @@ class StatusStore:
         self.redis = client
         self.settings = settings or get_settings()
 
-    def _key(self, article_id: str) -> str:
+    def key(self, article_id: str) -> str:
         return self.settings.redis_key("status", article_id)
 
     def set(
@@ -33,13 +33,18 @@ class StatusStore:
         record = {"id": article_id, "status": status, "error": error, "updated_at": now_iso()}
         if duplicate_of:
             record["duplicate_of"] = duplicate_of
-        (pipe or self.redis).set(self._key(article_id), json.dumps(record), ex=self.settings.status_ttl_s)
+        (pipe or self.redis).set(self.key(article_id), json.dumps(record), ex=self.settings.status_ttl_s)
 
     def get(self, article_id: str) -> dict[str, Any] | None:
-        raw = self.redis.get(self._key(article_id))
+        raw = self.redis.get(self.key(article_id))
         return json.loads(raw) if raw else None
 
     def get_many(self, article_ids: list[str]) -> dict[str, dict[str, Any]]:
         """The statuses of several articles in one round trip (those without one left out)."""
-        raw = self.redis.mget([self._key(i) for i in article_ids]) if article_ids else []
+        raw = self.redis.mget([self.key(i) for i in article_ids]) if article_ids else []
+        return self.decode_many(article_ids, raw)
+
+    @staticmethod
+    def decode_many(article_ids: list[str], raw: list[Any]) -> dict[str, dict[str, Any]]:
+        """What an MGET of `article_ids`' keys answered, as `get_many` returns it (for an MGET in a pipeline)."""
         return {i: json.loads(r) for i, r in zip(article_ids, raw, strict=True) if r}

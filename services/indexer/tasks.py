@@ -34,13 +34,16 @@ from shared.status import StatusStore, now_iso
 log = logging.getLogger(__name__)
 settings = get_settings()
 app = make_celery()
+# A message carries up to ARTICLES_PER_TASK articles (shared/submission.py): a bulk request of about
+# INDEX_BATCH_MAX_DOCS articles gathers this many messages (fewer when articles arrive one by one).
+MESSAGES_PER_BULK = max(1, settings.index_batch_max_docs // settings.articles_per_task)
 app.conf.update(
     # `celery -A services.indexer.app worker` needs no options: it consumes the index queue only, with threads
     # (a batch mostly waits on Elasticsearch), and reserves enough messages for every thread to fill a batch.
     task_default_queue=settings.index_queue_name,
     worker_pool="threads",
     worker_concurrency=settings.indexer_concurrency,
-    worker_prefetch_multiplier=settings.index_batch_max_docs,
+    worker_prefetch_multiplier=MESSAGES_PER_BULK,
 )
 metrics.serve_metrics_on(settings.indexer_metrics_port)
 
@@ -62,16 +65,24 @@ def redis_client() -> redis.Redis:
     base=SettledBatches,
     bind=True,
     acks_late=True,
-    flush_every=settings.index_batch_max_docs,
+    flush_every=MESSAGES_PER_BULK,
     flush_interval=settings.index_batch_wait_s,
 )
 def index_articles(self: SettledBatches, requests: list[SimpleRequest]) -> bool:
-    items = [Item(r.id, r.args[0]) for r in requests if r.args and isinstance(r.args[0], dict)]
-    if len(items) < len(requests):
-        log.error("%d message(s) without a handed-over article dropped", len(requests) - len(items))
+    items = [Item(r.id, message) for r in requests for message in handed_over(r.args)]
     if items:
         write_batch(items)
     return True  # every article settled: the batch may be acknowledged
+
+
+def handed_over(args: Any) -> list[dict[str, Any]]:
+    """The articles of one message: a list of them (a worker's task), or one (an earlier version's message)."""
+    messages = args[0] if args else None
+    messages = [messages] if isinstance(messages, dict) else messages
+    usable = [m for m in messages if isinstance(m, dict) and "doc" in m and "meta" in m] if isinstance(messages, list) else []
+    if not usable or len(usable) < len(messages or []):
+        log.error("a message without usable handed-over articles: %.200r", args)
+    return usable
 
 
 def write_batch(items: list[Item]) -> Settlement:
@@ -128,13 +139,21 @@ def record(result: Settlement, documents: dict[str, dict[str, Any]]) -> None:
         # One line per article, carrying the ingest request id: a request is followed from POST to the index.
         with structlog.contextvars.bound_contextvars(request_id=meta.get("request_id"), article_id=item.id):
             log.info("article %s indexed", item.id)
-    for item, _reason in result.retry:
-        countdown = backoff_s(item.attempts, settings.retry_backoff_base_s, settings.retry_backoff_max_s)
-        app.send_task(INDEX_TASK, args=[retried(item.message)], countdown=countdown)
+    send_again([item for item, _reason in result.retry])
     for item, reason in result.failed:
         fail(item, reason)
     if result.retry:
         log.warning("%d article(s) sent again: %s", len(result.retry), result.retry[0][1])
+
+
+def send_again(items: list[Item]) -> None:
+    """Retries, one message per attempt count (they share a backoff)."""
+    by_attempts: dict[int, list[dict[str, Any]]] = {}
+    for item in items:
+        by_attempts.setdefault(item.attempts, []).append(retried(item.message))
+    for attempts, messages in by_attempts.items():
+        countdown = backoff_s(attempts, settings.retry_backoff_base_s, settings.retry_backoff_max_s)
+        app.send_task(INDEX_TASK, args=[messages], countdown=countdown)
 
 
 def fail(item: Item, reason: str) -> None:

@@ -1,8 +1,8 @@
 """Hands accepted articles to Celery; a 202 is answered only after this returned.
 
-Backpressure: before taking new work the service looks at the depth of the Celery queues in Redis
-(the lists `<namespace>:<namespace>.articles` and `.index`, kombu's `global_keyprefix` included) and
-answers 429 with Retry-After beyond `QUEUE_MAX_DEPTH`; Redis unreachable is a 503 with Retry-After.
+Backpressure: before taking new work the service counts the accepted articles not yet indexed or
+dead-lettered (the in-flight ledger, shared/inflight.py) and answers 429 with Retry-After beyond
+`QUEUE_MAX_DEPTH`; Redis unreachable is a 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ import redis
 from celery import Celery
 from kombu.exceptions import OperationalError
 
-from shared.celery_app import PROCESS_TASK
-from shared.inflight import InFlight, forget
+from shared import submission
 from shared.logs import current_request_id
-from shared.queue_metrics import waiting_articles
+from shared.queue_metrics import unfinished_articles
 from shared.settings import Settings
 from shared.status import StatusStore, now_iso
 from shared.web import ApiError
@@ -39,7 +38,7 @@ class Queue:
         )
 
     def depth(self) -> int:
-        return waiting_articles(self.statuses.redis, self.settings)
+        return unfinished_articles(self.statuses.redis, self.settings)
 
     def check_capacity(self) -> None:
         """429 when the queue is deeper than the limit, 503 when Redis does not answer."""
@@ -65,25 +64,26 @@ class Queue:
             raise self._unavailable(exc) from exc
 
     def submit(self, payload: dict[str, Any], producer: Any = None) -> dict[str, Any]:
-        payload["accepted_at"] = now_iso()
-        payload["request_id"] = current_request_id()  # ops (issue 7): the worker logs it with the article id
-        ledger = InFlight(self.statuses.redis, self.settings)
+        return self.submit_many([payload], producer)[0]
+
+    def submit_many(self, payloads: list[dict[str, Any]], producer: Any = None) -> list[dict[str, Any]]:
+        """Record and send accepted articles (shared/submission.py); their 202 answers, in order."""
+        for payload in payloads:
+            payload["accepted_at"] = now_iso()
+            payload["request_id"] = current_request_id()  # ops (issue 7): the worker logs it with the article id
         try:
-            previous = self.statuses.get(payload["id"])
-            # Status and ledger entry in one transaction, before the send: a 202 implies both (the sweeper
-            # sends again what the queue lost; README "Guarantees").
-            pipe = self.statuses.redis.pipeline(transaction=True)
-            self.statuses.set(payload["id"], "queued", pipe=pipe)
-            ledger.add(payload, pipe=pipe)
-            pipe.execute()
+            previous = submission.record_accepted(self.statuses.redis, payloads, self.settings)
         except redis.RedisError as exc:
             raise self._unavailable(exc) from exc
         try:
-            self.celery.send_task(PROCESS_TASK, args=[payload], producer=producer)
+            submission.send(self.celery, self.statuses.redis, payloads, producer, self.settings)
         except (redis.RedisError, OperationalError) as exc:
-            forget(ledger, payload)  # answered 503: the client sends it again
             raise self._unavailable(exc) from exc
-        answer = {"id": payload["id"], "status": "queued", "status_url": f"/v1/articles/{payload['id']}"}
+        return [self._answer(p["id"], previous.get(p["id"])) for p in payloads]
+
+    @staticmethod
+    def _answer(article_id: str, previous: dict[str, Any] | None) -> dict[str, Any]:
+        answer: dict[str, Any] = {"id": article_id, "status": "queued", "status_url": f"/v1/articles/{article_id}"}
         if previous:
             # Sent before: the service already knew this article (same URL or same content); it is stored once.
             answer["previous_status"] = previous.get("status")

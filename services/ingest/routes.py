@@ -61,16 +61,20 @@ def accept_batch(items: Any, ninjs: bool) -> tuple[dict[str, Any], int]:
     if not items or len(items) > limit:
         raise ApiError(400, "invalid_field", f"a batch holds 1 to {limit} articles, not {len(items)}", "articles")
     answers: list[dict[str, Any]] = []
-    with _queue().producer() as producer:
-        for n, item in enumerate(items):
-            try:
-                answers.append(_queue().submit(to_payload(item, f"articles.{n}", ninjs), producer))
-            except ApiError as exc:
-                if exc.status != 400:
-                    raise
-                answers.append({"error": {"code": exc.code, "message": exc.message, "field": exc.field}})
-    accepted = any("id" in a for a in answers)
-    return {"items": answers}, 202 if accepted else 400
+    valid: list[dict[str, Any]] = []
+    for n, item in enumerate(items):
+        try:
+            valid.append(to_payload(item, f"articles.{n}", ninjs))
+            answers.append({})  # filled with its 202 answer below, in input order
+        except ApiError as exc:
+            if exc.status != 400:
+                raise
+            answers.append({"error": {"code": exc.code, "message": exc.message, "field": exc.field}})
+    if valid:
+        with _queue().producer() as producer:
+            queued = iter(_queue().submit_many(valid, producer))
+        answers = [a or next(queued) for a in answers]
+    return {"items": answers}, 202 if valid else 400
 
 
 @bp.post("/v1/articles")

@@ -7,14 +7,13 @@ import time
 from typing import Any
 
 from services.worker.tasks import app, redis_client
-from shared.celery_app import PROCESS_TASK
+from shared import submission
 from shared.feeds import FEEDS_POLL_TASK, FEEDS_TICK_TASK
 from shared.feeds.poller import Poller
 from shared.feeds.store import FeedStore
-from shared.inflight import InFlight, forget
-from shared.queue_metrics import waiting_articles
+from shared.queue_metrics import unfinished_articles
 from shared.settings import get_settings
-from shared.status import StatusStore, now_iso
+from shared.status import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -22,21 +21,14 @@ log = logging.getLogger(__name__)
 def submit(payload: dict[str, Any]) -> None:
     """Queue one feed entry exactly as the ingest service queues an article."""
     payload["accepted_at"] = now_iso()
-    ledger = InFlight(redis_client())
-    pipe = redis_client().pipeline(transaction=True)
-    StatusStore(redis_client()).set(payload["id"], "queued", pipe=pipe)
-    ledger.add(payload, pipe=pipe)  # before the send: the sweeper sends again what the queue lost
-    pipe.execute()
-    try:
-        app.send_task(PROCESS_TASK, args=[payload])
-    except Exception:
-        forget(ledger, payload)
-        raise
+    submission.record_accepted(redis_client(), [payload])
+    submission.send(app, redis_client(), [payload])
 
 
 def queue_is_full() -> bool:
+    """As the ingest service answers 429: too many accepted articles are not finished yet."""
     settings = get_settings()
-    return waiting_articles(redis_client(), settings) >= settings.queue_max_depth
+    return unfinished_articles(redis_client(), settings) >= settings.queue_max_depth
 
 
 @app.task(name=FEEDS_TICK_TASK, ignore_result=True)

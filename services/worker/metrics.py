@@ -20,11 +20,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import redis
-import structlog
 from celery import signals
 
 from shared.es.client import is_reachable, make_client
-from shared.logs import bind_task, configure_logging, unbind_task
+from shared.logs import article_context, bind_task, configure_logging, unbind_task
 from shared.metrics import (
     ACCEPTED_TO_SEARCHABLE,
     CONTENT_TYPE_LATEST,
@@ -78,12 +77,13 @@ def _setup_logging(logfile: str | None = None, **_: Any) -> None:
 
 @signals.task_received.connect
 def _task_received(request: Any = None, **_: Any) -> None:
-    """In the main process, when a message is taken from the queue: one line naming the article and its request."""
+    """In the main process, when a message is taken from the queue: one line per article, naming its request."""
     args = getattr(request, "args", None) or []
-    payload = args[0] if args and isinstance(args[0], dict) else {}
-    if payload.get("id"):
-        with structlog.contextvars.bound_contextvars(request_id=payload.get("request_id"), article_id=payload["id"]):
-            log.info("article %s taken from the queue", payload["id"])
+    payloads = args[0] if args and isinstance(args[0], list) else args[:1]
+    for payload in payloads:
+        if isinstance(payload, dict) and payload.get("id"):
+            with article_context(payload):
+                log.info("article %s taken from the queue", payload["id"])
 
 
 @signals.task_prerun.connect

@@ -17,13 +17,13 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from redis.exceptions import LockError
 
-from services.worker.feeds import queue_is_full
 from services.worker.tasks import app, fail, redis_client
 from shared.celery_app import PROCESS_TASK, SWEEP_TASK
 from shared.deadletters import DeadLetters
 from shared.es.client import make_client
 from shared.inflight import InFlight
 from shared.metrics import RESENT
+from shared.queue_metrics import waiting_messages
 from shared.reliability import version_of
 from shared.settings import get_settings
 from shared.status import FINAL_STATUSES, StatusStore
@@ -39,7 +39,7 @@ def es() -> Elasticsearch:
 @app.task(name=SWEEP_TASK, ignore_result=True)
 def sweep() -> dict[str, int]:
     """Send again, dead-letter or forget each due entry; one log line with the counts."""
-    if queue_is_full():
+    if queue_is_deep():
         log.warning("in-flight sweep deferred: the article queue is full")
         return {}
     # One sweep at a time (sweeps queued behind a busy worker run back to back); released, or expired if we die.
@@ -51,6 +51,13 @@ def sweep() -> dict[str, int]:
     finally:
         with contextlib.suppress(LockError):
             lock.release()
+
+
+def queue_is_deep() -> bool:
+    """The queue holds a full QUEUE_MAX_DEPTH of articles (in messages of up to ARTICLES_PER_TASK): re-sends wait.
+    Not the ledger's size, which counts exactly the stuck articles a sweep is for."""
+    settings = get_settings()
+    return waiting_messages(redis_client(), settings) >= settings.queue_max_depth // settings.articles_per_task
 
 
 def sweep_due(ledger: InFlight) -> dict[str, int]:
@@ -78,7 +85,7 @@ def settle(ledger: InFlight, payload: dict[str, Any], final: bool) -> str:
     if resends >= settings.sweep_max_resends:
         fail(payload, f"lost in the pipeline: re-sent {resends} times without finishing", resends + 1)
         return "dead"
-    app.send_task(PROCESS_TASK, args=[payload])
+    app.send_task(PROCESS_TASK, args=[[payload]])
     ledger.resent(payload["id"])
     RESENT.inc()
     log.warning("article %s: no progress for %.0fs, sent again (%d)", payload["id"], settings.sweep_after, resends + 1)

@@ -1,4 +1,4 @@
-"""The worker's one task: normalize an accepted article and index it, never losing it, never storing it twice.
+"""The worker's task: normalize accepted articles and hand them to the indexer, never losing one, never storing one twice.
 
 Every delivery ends in exactly one of: indexed (or superseded by a newer copy), a retry with backoff
 (Elasticsearch 429/5xx/unreachable), the dead-letter list with its reason, or a requeue (Redis
@@ -19,12 +19,13 @@ from kombu.exceptions import OperationalError
 
 from services.worker import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
 from shared.article import NormalizedArticle
-from shared.celery_app import INDEX_TASK, PROCESS_TASK, make_celery
+from shared.celery_app import INDEX_TASK, LEGACY_PROCESS_TASK, PROCESS_TASK, make_celery
 from shared.deadletters import dead_letter
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
 from shared.handover import index_message
 from shared.inflight import InFlight
+from shared.logs import article_context
 from shared.reliability import backoff_s
 from shared.settings import get_settings
 from shared.status import StatusStore
@@ -56,15 +57,17 @@ def deliveries_key(task_id: str) -> str:
     return get_settings().redis_key("deliveries", task_id)
 
 
-def start_delivery(task_id: str, article_id: str) -> int:
+def start_delivery(task_id: str, article_ids: list[str]) -> int:
     """One round trip as a task starts: count this start of the task (the same id across its retries and
-    redeliveries), mark the article `processing`, and touch its in-flight entry (progress: the sweeper waits
-    SWEEP_AFTER_S more). Returns how many times the task has started."""
+    redeliveries), mark its articles `processing`, and touch their in-flight entries (progress: the sweeper
+    waits SWEEP_AFTER_S more). Returns how many times the task has started."""
     pipe = redis_client().pipeline(transaction=True)
     pipe.incr(deliveries_key(task_id))
     pipe.expire(deliveries_key(task_id), 7 * 24 * 3600)
-    StatusStore(redis_client()).set(article_id, "processing", pipe=pipe)
-    InFlight(redis_client()).touch(article_id, pipe=pipe)
+    statuses, ledger = StatusStore(redis_client()), InFlight(redis_client())
+    for article_id in article_ids:
+        statuses.set(article_id, "processing", pipe=pipe)
+        ledger.touch(article_id, pipe=pipe)
     return int(pipe.execute()[0])
 
 
@@ -73,21 +76,38 @@ def fail(payload: dict[str, Any], reason: str, attempts: int) -> None:
     dead_letter(redis_client(), payload, reason, attempts)
 
 
+def split(payloads: list[dict[str, Any]], why: str) -> None:
+    """A message of several articles failed as a whole (its process killed, a time limit): each article goes
+    on in a message of its own, where the single-article bounds find the culprit and let the others through."""
+    log.warning("%d articles sent on one by one: %s", len(payloads), why)
+    for payload in payloads:
+        app.send_task(PROCESS_TASK, args=[[payload]])
+
+
+def payloads_of(args: Any) -> list[dict[str, Any]]:
+    """The articles of a task's arguments, as far as they are usable."""
+    payloads = args[0] if args else []
+    return [p for p in payloads if isinstance(p, dict) and "id" in p] if isinstance(payloads, list) else []
+
+
 class ArticleTask(Task):
-    """Dead-letters what the task body could not: a hard time limit (its child was killed) or a bug."""
+    """Dead-letters (or splits) what the task body could not handle: a hard time limit (its child was killed) or a bug."""
 
     Request = "services.worker.hard_limit:HardLimitRequest"  # the hard limit reaches on_failure (Celery 5.6)
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        payload = args[0] if args else {}
-        if not isinstance(payload, dict) or "id" not in payload:
+        payloads = payloads_of(args)
+        if not payloads:
             log.error("task %s failed without a usable payload: %r", task_id, exc)
+            return
+        if len(payloads) > 1:
+            split(payloads, f"{type(exc).__name__}: {exc}")
             return
         attempts = int(redis_client().get(deliveries_key(task_id)) or 1)
         if isinstance(exc, TimeLimitExceeded):
-            self.hard_time_limit(payload, task_id, int((kwargs or {}).get("hangs", 0)), attempts)
+            self.hard_time_limit(payloads[0], task_id, int((kwargs or {}).get("hangs", 0)), attempts)
             return
-        fail(payload, f"unexpected: {type(exc).__name__}: {exc}"[:1000], attempts)
+        fail(payloads[0], f"unexpected: {type(exc).__name__}: {exc}"[:1000], attempts)
 
     def hard_time_limit(self, payload: dict[str, Any], task_id: str, hangs: int, attempts: int) -> None:
         """The child was killed at the hard limit: send the article again (a stalled Elasticsearch looks the same
@@ -100,7 +120,7 @@ class ArticleTask(Task):
         redis_client().set(retries_key(task_id), retries, ex=7 * 24 * 3600)
         countdown = backoff_s(retries, settings.retry_backoff_base_s, settings.retry_backoff_max_s)
         log.warning("article %s: hard time limit; sent again in %.1fs", payload["id"], countdown)
-        self.apply_async(args=[payload], kwargs={"hangs": hangs + 1}, task_id=task_id, retries=retries, countdown=countdown)
+        self.apply_async(args=[[payload]], kwargs={"hangs": hangs + 1}, task_id=task_id, retries=retries, countdown=countdown)
 
 
 def retries_key(task_id: str) -> str:
@@ -123,54 +143,68 @@ def retry_later(task: Task, payload: dict[str, Any], reason: str, hangs: int = 0
     countdown = backoff_s(retries, settings.retry_backoff_base_s, settings.retry_backoff_max_s)
     log.warning("article %s: %s; retry %d in %.1fs", payload.get("id"), reason, retries + 1, countdown)
     try:
-        raise task.retry(args=[payload], kwargs={"hangs": hangs}, countdown=countdown, max_retries=None)
+        raise task.retry(args=[[payload]], kwargs={"hangs": hangs}, countdown=countdown, max_retries=None)
     except Reject as exc:  # the retry could not be published (Redis down): keep the message instead
         raise Reject(exc, requeue=True) from exc
 
 
 @app.task(name=PROCESS_TASK, bind=True, base=ArticleTask, acks_late=True, max_retries=None)
-def process_article(self: Task, payload: dict[str, Any], hangs: int = 0) -> None:
+def process_articles(self: Task, payloads: list[dict[str, Any]], hangs: int = 0) -> None:
+    """Normalize one to ARTICLES_PER_TASK accepted articles (shared/submission.py) and hand them to the indexer
+    in one message. An article that fails to normalize is dead-lettered alone; a message that fails as a whole
+    (killed, hung, out of time) is split into single-article messages, which carry the poison bounds."""
     settings = get_settings()
     try:
-        deliveries = start_delivery(self.request.id, payload["id"])
+        deliveries = start_delivery(self.request.id, [p["id"] for p in payloads])
         # Starts that ended neither in success nor in a retry: the child was killed or hung mid-task.
         losses = deliveries - 1 - self.request.retries + hangs
+        if losses and len(payloads) > 1:
+            split(payloads, f"its processing killed or hung the worker {losses} time(s)")
+            return
         if losses >= settings.max_worker_losses:
-            fail(payload, f"poison: its processing killed or hung the worker {losses} times", deliveries)
+            fail(payloads[0], f"poison: its processing killed or hung the worker {losses} times", deliveries)
             return
-        article = normalize_or_fail(self, payload, hangs, deliveries)
-        if article is None:
-            return
-        hand_over(payload, article)
+        normalized = [(p, a) for p in payloads if (a := normalize_or_fail(p, deliveries)) is not None]
+        if normalized:
+            hand_over(normalized)
     except SoftTimeLimitExceeded:
-        # Out of time outside normalization (a first connection, a slow moment): try again, bounded.
-        if hangs + 1 >= settings.max_worker_losses:
-            fail(payload, f"poison: the task exceeded the soft time limit {hangs + 1} times", self.request.retries + 1)
+        if len(payloads) > 1:
+            split(payloads, "soft time limit exceeded")
             return
-        retry_later(self, payload, "soft time limit exceeded", hangs=hangs + 1)
+        # A hang may be a slow moment of the machine: try again, at most MAX_WORKER_LOSSES times in all.
+        if hangs + 1 >= settings.max_worker_losses:
+            fail(payloads[0], f"poison: the task exceeded the soft time limit {hangs + 1} times", self.request.retries + 1)
+            return
+        retry_later(self, payloads[0], "soft time limit exceeded", hangs=hangs + 1)
     except (redis.RedisError, OperationalError) as exc:
         requeue_on_redis_error(exc)
 
 
-def normalize_or_fail(task: Task, payload: dict[str, Any], hangs: int, attempts: int) -> NormalizedArticle | None:
+@app.task(name=LEGACY_PROCESS_TASK, ignore_result=True)
+def process_article(payload: dict[str, Any], hangs: int = 0) -> None:
+    """A one-article message queued by an earlier version (before an upgrade): on it goes in today's form."""
+    app.send_task(PROCESS_TASK, args=[[payload]], kwargs={"hangs": hangs})
+
+
+def normalize_or_fail(payload: dict[str, Any], attempts: int) -> NormalizedArticle | None:
+    """The normalized article, or None when it cannot be normalized: the same input fails the same way, so it
+    is dead-lettered at once. Out of time is not its failure alone: that reaches the task."""
     try:
-        with metrics.timed("normalize"):  # ops (issue 7): stage timing
+        with article_context(payload), metrics.timed("normalize"):  # ops (issue 7): its lines, stage timing
             return normalize(payload)
     except SoftTimeLimitExceeded:
-        # A hang may be a slow moment of the machine: try again, at most MAX_WORKER_LOSSES times in all.
-        if hangs + 1 >= get_settings().max_worker_losses:
-            fail(payload, f"poison: normalization exceeded the soft time limit {hangs + 1} times", attempts)
-            return None
-        retry_later(task, payload, "normalize: soft time limit exceeded", hangs=hangs + 1)
-    except Exception as exc:  # noqa: BLE001 - the same input fails the same way: dead-letter it at once
+        raise
+    except Exception as exc:  # noqa: BLE001
         fail(payload, f"normalize: {type(exc).__name__}: {exc}"[:1000], attempts)
         return None
 
 
-def hand_over(payload: dict[str, Any], article: NormalizedArticle) -> None:
-    """Queue the normalized article for the indexer, which writes many in one bulk request (services/indexer).
-    Only then is this task acknowledged: the article is always in one queue or the other."""
+def hand_over(normalized: list[tuple[dict[str, Any], NormalizedArticle]]) -> None:
+    """Queue the normalized articles for the indexer in one message; it writes many in one bulk request
+    (services/indexer). Only then is this task acknowledged: an article is always in one queue or the other."""
     with metrics.timed("handover"):  # ops (issue 7): stage timing
-        document = to_document(article)
-        app.send_task(INDEX_TASK, args=[index_message(payload, document)])
-    log.info("article %s normalized and handed to the indexer", article.id)
+        messages = [index_message(payload, to_document(article)) for payload, article in normalized]
+        app.send_task(INDEX_TASK, args=[messages])
+    for payload, _article in normalized:
+        with article_context(payload):  # one line per article: a request is followed from POST to the index
+            log.info("article %s normalized and handed to the indexer", payload["id"])

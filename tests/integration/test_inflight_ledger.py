@@ -102,7 +102,7 @@ def test_touch_moves_the_clock_but_never_creates_an_entry(ledger: InFlight) -> N
 
 def test_forget_removes_only_its_own_copy(ledger: InFlight) -> None:
     ledger.add(payload("a", 2000))
-    forget(ledger, payload("a", 1000))
+    forget(ledger, [payload("a", 1000)])
     assert ledger.version("a") == 2000
-    forget(ledger, payload("a", 2000))
+    forget(ledger, [payload("a", 2000)])
     assert ledger.size() == 0

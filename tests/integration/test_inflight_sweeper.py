@@ -84,7 +84,7 @@ def test_the_sweeper_resends_lost_articles_and_finished_ones_leave_no_entry(stac
         assert side.wait_status(indexed.json()["id"], timeout=60)["status"] == "indexed"
         broken = {"id": "broken", "kind": "article", "article": "not an object", "accepted_at": "2026-03-01T10:00:00.000Z"}
         ledger.add(broken)
-        make_celery(side.settings).send_task(PROCESS_TASK, args=[broken])
+        make_celery(side.settings).send_task(PROCESS_TASK, args=[[broken]])
         assert side.wait_status("broken", timeout=60)["status"] == "failed"
         assert ledger.version(indexed.json()["id"]) is None and ledger.version("broken") is None
         assert ledger.size() == 0

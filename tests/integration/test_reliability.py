@@ -37,7 +37,7 @@ def test_a_redelivered_task_stores_the_article_once(stack: Stack) -> None:
     item = payload(word, f"Redelivered {word}", "2026-01-01T10:00:00.000Z")
     celery = make_celery(stack.settings)
     for _ in range(3):  # what Redis does after a worker died holding the message
-        celery.send_task(PROCESS_TASK, args=[item])
+        celery.send_task(PROCESS_TASK, args=[[item]])
     stack.wait_status(item["id"])
     wait_until(lambda: stored(stack, item["id"]), 30, what="the article in the index")
     assert [d["title"] for d in stored(stack, item["id"])] == [f"Redelivered {word}"]
