@@ -35,16 +35,18 @@ def test_best_original_points_at_the_original() -> None:
 
 
 class FakeSearch:
-    """An Elasticsearch stand-in answering msearch with fixed hits (the real lookup is tested end to end)."""
+    """An Elasticsearch stand-in answering the batch's terms search with fixed hits (the real lookup, and its
+    msearch fallback, are tested against Elasticsearch in tests/integration/test_dedup_lookup.py)."""
 
     def __init__(self, hits: list[dict[str, Any]] | None = None, fail: bool = False) -> None:
         self.hits, self.fail, self.calls = hits or [], fail, 0
 
-    def msearch(self, searches: list[dict[str, Any]]) -> dict[str, Any]:
+    def search(self, query: dict[str, Any], size: int, **_: Any) -> dict[str, Any]:
         self.calls += 1
         if self.fail:
             raise ConnectionError("down")
-        return {"responses": [{"hits": {"hits": self.hits}} for _ in searches[::2]]}
+        terms = set(query["terms"]["dedup_bands"])
+        return {"hits": {"hits": [h for h in self.hits if terms & set(h["_source"]["dedup_bands"])][:size]}}
 
 
 def doc(doc_id: str, body: str, at: str) -> dict[str, Any]:
@@ -53,7 +55,7 @@ def doc(doc_id: str, body: str, at: str) -> dict[str, Any]:
 
 def test_a_batch_finds_copies_of_indexed_articles_and_of_its_own_earlier_articles() -> None:
     edited = STORY.replace("Thursday", "Friday")
-    indexed = [{"_id": "old", "_source": {"body": STORY}}]
+    indexed = [{"_id": "old", "_source": {"body": STORY, "dedup_bands": band_keys(STORY)}}]
     football = "Football results from the weekend " * 10
     batch = [doc("b", edited, "2026-01-01T10:00:01Z"), doc("c", football, "2026-01-01T10:00:00Z")]
     search = FakeSearch(indexed)
