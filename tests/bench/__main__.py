@@ -43,7 +43,7 @@ def measure(pids: dict[str, int], work: Any, *args: Any, **kwargs: Any) -> dict[
 
 
 def run_engine(gen: ArticleGenerator, sizes: Sizes, stack: Any, pids: dict[str, int]) -> dict[str, Any]:
-    docs = documents(gen.articles(1_000_000, sizes.engine_docs), "e")
+    docs = documents(gen.articles(1_000_000, sizes.engine_docs), "e", exact_bands=True)
     sweep = [engine.BulkConfig(b, c, r) for b in sizes.bulk_sizes for c in sizes.bulk_clients for r in sizes.refreshes]
     url = stack.settings.elasticsearch_url
     result = measure(pids, engine.engine_limit, stack.es, url, f"{stack.namespace}-raw", docs, sweep, sizes.repeats)
@@ -125,7 +125,8 @@ def system_phases(gen: ArticleGenerator, sizes: Sizes, stack: Any, results: dict
     log(f"HTML {h['articles_per_s']}/s; 3. freshness at {rate:.1f}/s")
     arts = gen.articles(4_000_000, max(10, int(rate * sizes.freshness_s)))
     alias = stack.settings.index_alias
-    results["freshness"] = measure(pids, ingest.freshness, stack.es, alias, stack.ingest_url, arts, rate)
+    batch = sizes.freshness_batch
+    results["freshness"] = measure(pids, ingest.freshness, stack.es, alias, stack.ingest_url, arts, rate, batch=batch)
     save(results, out_dir)
     log("6. scale: growing the index")
     best = engine.BulkConfig(**eng["best_config"])

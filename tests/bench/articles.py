@@ -22,6 +22,7 @@ from typing import Any
 
 from shared.analysis import stemming
 from shared.analysis.document import search_fields
+from shared.dedup import BANDS, band_keys
 
 # city, country, ISO code, lat, lon, UTC offset in hours (standard time; good enough for a generator)
 PLACES: list[tuple[str, str, str, float, float, float]] = [
@@ -290,10 +291,20 @@ def memo_stemming() -> Iterator[None]:
         stemming._stemmer = original
 
 
-def documents(articles: list[Article], id_prefix: str) -> list[dict[str, Any]]:
-    """What the workers would store for these articles (search fields included), built fast for big indexes."""
+def documents(articles: list[Article], id_prefix: str, exact_bands: bool = False) -> list[dict[str, Any]]:
+    """What the workers would store for these articles (search fields included), built fast for big indexes.
+    Near-duplicate band keys: the pipeline's own with `exact_bands` (the engine's limit is measured on the same
+    documents), else keys of the same shape and count at no cost (MinHash takes milliseconds per article)."""
     with memo_stemming():
-        return [as_document(a, f"{id_prefix}{a.n}") for a in articles]
+        docs = [as_document(a, f"{id_prefix}{a.n}") for a in articles]
+    for a, doc in zip(articles, docs, strict=True):
+        doc["dedup_bands"] = band_keys(a.body) if exact_bands else stand_in_bands(a.body)
+    return docs
+
+
+def stand_in_bands(body: str) -> list[str]:
+    data = body.encode()
+    return [f"b{band:02d}:{hashlib.blake2b(data, digest_size=8, salt=bytes([band])).hexdigest()}" for band in range(BANDS)]
 
 
 def as_document(a: Article, doc_id: str) -> dict[str, Any]:
