@@ -162,9 +162,12 @@ def find_duplicates(es_client: Any, alias: str, docs: list[dict[str, Any]]) -> d
         return {}
     indexed = _indexed_candidates(es_client, alias, comparable)
     originals: dict[str, str] = {}
+    by_band: dict[str, list[int]] = {}  # band key → positions of the batch's earlier documents carrying it
     for i, doc in enumerate(comparable):
-        bands = set(doc["dedup_bands"])
-        earlier = [e for e in comparable[:i] if e["id"] != doc["id"] and bands & set(e["dedup_bands"])]
+        sharing = sorted({j for band in doc["dedup_bands"] for j in by_band.get(band, ())})
+        for band in doc["dedup_bands"]:
+            by_band.setdefault(band, []).append(i)
+        earlier = [comparable[j] for j in sharing if comparable[j]["id"] != doc["id"]]
         candidates = indexed[i] + [(e["id"], e.get("body") or "", originals.get(e["id"])) for e in earlier]
         original = best_original(doc.get("body") or "", candidates)
         if original and original != doc["id"]:

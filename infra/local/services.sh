@@ -13,11 +13,11 @@ fresh_metrics_dir() {  # fresh_metrics_dir NAME -> prints the folder
   rm -rf "$dir" && mkdir -p "$dir" && echo "$dir"
 }
 
-start_gunicorn() {  # start_gunicorn NAME PORT MODULE
+start_gunicorn() {  # start_gunicorn NAME PORT MODULE [GUNICORN OPTIONS...]
   running "$1" && return
   say "starting the $1 service on 127.0.0.1:$2"
   PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir "$1")" "$BIN/gunicorn" --daemon --bind "127.0.0.1:$2" --workers "${GUNICORN_WORKERS:-2}" --timeout 60 \
-    --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "$3"
+    --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "${@:4}" "$3"
 }
 
 start_worker() {
@@ -54,7 +54,9 @@ start_flower() {
 }
 
 start_gunicorn ingest "$INGEST_PORT" services.ingest.wsgi:app
-start_gunicorn search "$SEARCH_PORT" services.search.wsgi:app
+# Search waits on Elasticsearch most of a request: threads keep concurrent readers from queueing behind
+# each other (make bench, row 4 against 4t: p50 at 4 clients ×1.59 → ×1.21 of direct Elasticsearch).
+start_gunicorn search "$SEARCH_PORT" services.search.wsgi:app --worker-class gthread --threads "${SEARCH_THREADS:-8}"
 start_worker
 start_indexer
 start_beat

@@ -137,9 +137,9 @@ def system_phases(gen: ArticleGenerator, sizes: Sizes, stack: Any, results: dict
     log("4. search latency")
     results["search"] = run_search(stack, pids, sizes, (1, 4, 16))
     save(results, out_dir)
-    log("tuning: the search service under gunicorn gthread (2 workers x 8 threads), same index")
-    restart_search(stack, StackKnobs(gunicorn_class="gthread", gunicorn_threads=8))
-    results["search_gthread"] = run_search(stack, measured_pids(stack), sizes, (4, 16))
+    log("tuning: the search service under gunicorn's sync workers (2, no threads), same index")
+    restart_search(stack, StackKnobs(search_class="sync"))
+    results["search_sync"] = run_search(stack, measured_pids(stack), sizes, (4, 16))
 
 
 def run(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> dict[str, Any]:

@@ -68,10 +68,10 @@ def table(r: dict[str, Any]) -> str:
                 _cpu(s),
             )
         )
-    for s in r.get("search_gthread", []):
+    for s in r.get("search_sync", []):
         rows.append(
             (
-                f"4t. Search, gunicorn gthread 2×8, {s['clients']} clients",
+                f"4t. Search, gunicorn sync 2 workers (the gthread 2×8 above is shipped), {s['clients']} clients",
                 f"p50 {s['service_p50_ms']:g} ms, p99 {s['service_p99_ms']:g} ms",
                 f"direct ES p50 {s['direct_p50_ms']:g} ms, p99 {s['direct_p99_ms']:g} ms (same moment)",
                 f"×{s['ratio_p50']:g} p50, ×{s['ratio_p99']:g} p99",

@@ -30,14 +30,19 @@ class StackKnobs:
     gunicorn_threads: int = 4
     worker_concurrency: int = 2
     prefetch: int = 4  # Celery's default multiplier
+    search_class: str = "gthread"  # as `make up` and docker-compose run it
+    search_threads: int = 8
 
 
 def _gunicorn(stack: Stack, name: str, module: str, knobs: StackKnobs) -> str:
     port = free_port()
+    worker_class, threads = (
+        (knobs.search_class, knobs.search_threads) if name == "search" else (knobs.gunicorn_class, knobs.gunicorn_threads)
+    )
     argv = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(knobs.gunicorn_workers)]
-    argv += ["--worker-class", knobs.gunicorn_class, "--access-logfile", "-", "--log-level", "warning"]
-    if knobs.gunicorn_class == "gthread":
-        argv += ["--threads", str(knobs.gunicorn_threads)]
+    argv += ["--worker-class", worker_class, "--access-logfile", "-", "--log-level", "warning"]
+    if worker_class == "gthread":
+        argv += ["--threads", str(threads)]
     stack.start(name, [*argv, module])
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what=f"{name} /readyz")
