@@ -102,21 +102,24 @@ def grow(
     es: Elasticsearch, es_url: str, alias: str, batches: Iterator[list[dict[str, Any]]], config: BulkConfig
 ) -> list[dict[str, Any]]:
     """Load `batches` one after another into `alias` (kept), noting rate and size per 1,000 as the index grows."""
-    points = []
-    for docs in batches:
-        bodies = list(bulk_bodies(docs, alias, config.bulk_docs))
-        t0 = time.monotonic()
-        send_bulks(es_url, bodies, config.clients)
-        es.indices.refresh(index=alias)
-        rate = len(docs) / (time.monotonic() - t0)
-        total = int(es.count(index=alias)["count"])
-        size = store_bytes(es, alias)
-        points.append(
-            {
-                "articles": total,
-                "docs_per_s": round(rate, 1),
-                "store_mb": round(size / 1e6, 1),
-                "kb_per_1000": round(size / 1e3 / (total / 1000), 1),
-            }
-        )
-    return points
+    return [
+        load_step(es, es_url, alias, list(bulk_bodies(docs, alias, config.bulk_docs)), len(docs), config.clients)
+        for docs in batches
+    ]
+
+
+def load_step(es: Elasticsearch, es_url: str, alias: str, bodies: list[bytes], count: int, clients: int) -> dict[str, Any]:
+    """One step of a growing index: `count` documents in bulk `bodies`; the rate, and the size per 1,000 after it."""
+    t0 = time.monotonic()
+    send_bulks(es_url, bodies, clients)
+    es.indices.refresh(index=alias)
+    rate = count / (time.monotonic() - t0)
+    es.indices.flush(index=alias)  # the store stats then count every segment on disk, not only the committed ones
+    total = int(es.count(index=alias)["count"])
+    size = store_bytes(es, alias)
+    return {
+        "articles": total,
+        "docs_per_s": round(rate, 1),
+        "store_mb": round(size / 1e6, 1),
+        "kb_per_1000": round(size / 1e3 / (total / 1000), 1),
+    }
