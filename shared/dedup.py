@@ -18,8 +18,10 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from operator import methodcaller
 from typing import Any
 
+import numpy as np
 from datasketch import MinHash
 
 log = logging.getLogger(__name__)
@@ -33,15 +35,20 @@ MIN_WORDS = 40
 MAX_CANDIDATES = 10
 SEED = 20231017
 _WORD = re.compile(r"\w+")
+_DIGEST = methodcaller("digest")
+_UTF8 = methodcaller("encode", "utf-8")
 
 
 def words_of(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def shingle_set(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    tokens = words_of(text)
+def _shingles(tokens: list[str], size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(tokens[i : i + size]) for i in range(max(0, len(tokens) - size + 1))}
+
+
+def shingle_set(text: str, size: int = SHINGLE_WORDS) -> set[str]:
+    return _shingles(words_of(text), size)
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -53,15 +60,45 @@ def _template() -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=SEED)
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    template = _template()
+    if template.scheme != "affine32":  # signature() does this scheme's arithmetic; another would give other keys
+        raise RuntimeError(f"datasketch's default MinHash scheme is now {template.scheme!r}, not 'affine32'")
+    a, b = template.permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+def signature(shingles: set[str]) -> np.ndarray:
+    """The MinHash values datasketch's `MinHash(num_perm=NUM_PERM, seed=SEED).update_batch` gives these shingles
+    (uint32). Stored band keys depend on them, so they must not change; computed here in a few array
+    operations, as one Python call per shingle in datasketch took a tenth of a worker's time.
+    A unit test compares the two."""
+    # datasketch's sha1_hash32: the first 4 of the 20 bytes of the SHA-1 digest, little-endian. map() keeps the
+    # loop over shingles in C. The minimum does not depend on the order of the shingles.
+    digests = b"".join(map(_DIGEST, map(hashlib.sha1, map(_UTF8, shingles))))
+    first_words = np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0]
+    hv = _fmix32(first_words.astype(np.uint32).reshape(-1, 1))
+    a, b = _permutations()
+    values: np.ndarray = (hv * a + b).min(axis=0)
+    return values
+
+
 def band_keys(text: str) -> list[str]:
     """The LSH band keys of a body; empty when the body is too short to compare."""
-    shingles = shingle_set(text)
-    if len(words_of(text)) < MIN_WORDS or not shingles:
+    tokens = words_of(text)
+    shingles = _shingles(tokens)
+    if len(tokens) < MIN_WORDS or not shingles:
         return []
-    template = _template()
-    signature = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=template.permutations, scheme=template.scheme)
-    signature.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-    values = signature.hashvalues
+    values = signature(shingles)
     keys = []
     for band in range(BANDS):
         rows = values[band * ROWS : (band + 1) * ROWS].tobytes()

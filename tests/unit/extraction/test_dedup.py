@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.dedup import band_keys, best_original, candidates_query, find_duplicates
+import numpy as np
+from datasketch import MinHash
+
+from shared.dedup import NUM_PERM, SEED, band_keys, best_original, candidates_query, find_duplicates, shingle_set, signature
 
 STORY = (
     "The central bank kept its main interest rate unchanged on Thursday and said it would watch wages "
@@ -24,6 +27,22 @@ def test_small_edits_share_band_keys_and_other_stories_do_not() -> None:
 def test_keys_are_stable_and_short_bodies_have_none() -> None:
     assert band_keys(STORY) == band_keys(STORY)
     assert band_keys("Too short to tell a copy from a coincidence.") == []
+
+
+def test_keys_are_those_already_stored() -> None:
+    # Indexed articles hold these keys: a change of the MinHash (code, datasketch's defaults) would hide their copies.
+    assert band_keys(STORY)[:3] == ["b00:6ee69a34e337cc74", "b01:b6031dcda9501db5", "b02:7ab8f59dbb21984c"]
+    assert band_keys(STORY)[-1] == "b15:831ec1ec5dd2a04f"
+
+
+def test_the_signature_is_datasketchs() -> None:
+    texts = [STORY, STORY[:60], "Москва, 5 марта — Переговоры продолжатся в среду, заявил министр. " * 3, "ü ß ﬁ 東京 " * 20]
+    for text in texts:
+        shingles = shingle_set(text)
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED)
+        reference.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+        assert np.array_equal(signature(shingles), reference.hashvalues)
+        assert signature(shingles).dtype == reference.hashvalues.dtype
 
 
 def test_best_original_points_at_the_original() -> None:
