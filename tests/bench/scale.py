@@ -92,11 +92,12 @@ def draw(points: list[dict[str, Any]], path: Path) -> None:
         ("kb_per_1000", "Index size per 1,000 articles", "kB / 1,000 articles"),
         ("search_p50_ms", "Faceted search straight to ES (p50, p99)", "ms"),
     )
+    axes[2].plot(x, [p["search_p99_ms"] for p in points], marker="s", label="p99")
     for ax, (key, title, unit) in zip(axes, panels, strict=True):
-        ax.plot(x, [p[key] for p in points], marker="o")
+        ax.plot(x, [p[key] for p in points], marker="o", label="p50" if ax is axes[2] else None)
         ax.set(title=title, xlabel="articles in index", ylabel=unit)
-        ax.set_ylim(bottom=0)
-    axes[2].plot(x, [p["search_p99_ms"] for p in points], marker="s")
+        ax.set_ylim(bottom=0)  # fixes the top as well: every line must be drawn before
+    axes[2].legend()
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
