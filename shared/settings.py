@@ -7,6 +7,7 @@ generated from this class (`python -m shared.settings`), so the two never drift.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -94,6 +95,11 @@ class Settings(BaseSettings):
     feed_failing_after: int = Field(3, description="Consecutive failed polls after which a feed is marked `failing`.")
     feed_fetch_pages: bool = Field(
         False, description="Fetch and extract the linked page of an entry that carries only a summary (per feed overridable)."
+    )
+    feed_fetch_addresses: Literal["public", "loopback", "any"] = Field(
+        "public",
+        description="Addresses feed and linked-page fetches may reach, redirects included: `public` (the internet only), "
+        "`loopback` (also this machine), `any` (also private networks, e.g. an intranet CMS).",
     )
     feed_seen_max: int = Field(10_000, description="Entry URLs remembered per feed so that re-polls add nothing.")
     search_recency_decay: bool = Field(True, description="Rank recent articles a little higher in relevance order.")

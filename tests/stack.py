@@ -145,6 +145,7 @@ def live_stack() -> Iterator[Stack]:
     logs = OUTPUT / namespace
     logs.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO"}
+    env["FEED_FETCH_ADDRESSES"] = "loopback"  # the tests' feed servers listen on 127.0.0.1
     settings = Settings(namespace=namespace)
     es = make_client(settings)
     client = redis.Redis.from_url(settings.redis_url)

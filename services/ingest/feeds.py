@@ -13,6 +13,7 @@ from services.ingest.bodies import read_json
 from services.ingest.queueing import Queue
 from services.ingest.routes import validation_error
 from shared.feeds import FEEDS_POLL_TASK
+from shared.feeds.fetch import refused_address
 from shared.feeds.store import FeedStore
 from shared.settings import Settings, get_settings
 from shared.web import ApiError
@@ -26,7 +27,10 @@ class FeedIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    url: str = Field(max_length=2000, description="The RSS or Atom feed's address (http or https).")
+    url: str = Field(
+        max_length=2000,
+        description="The RSS or Atom feed's address (http or https); public unless FEED_FETCH_ADDRESSES allows more.",
+    )
     interval_s: int = Field(
         default_factory=lambda: get_settings().feed_default_interval_s,
         ge=1,
@@ -69,6 +73,9 @@ def subscribe() -> Any:
         feed = FeedIn.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc) from exc
+    refused = refused_address(feed.url, settings.feed_fetch_addresses)
+    if refused:
+        raise ApiError(400, "invalid_field", f"url: {refused}", "url")
     if feed.interval_s < settings.feed_min_interval_s:
         raise ApiError(400, "invalid_field", f"interval_s is at least {settings.feed_min_interval_s}", "interval_s")
     record, created = _store().add(feed.url, feed.interval_s, feed.source, feed.fetch_pages)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+from urllib.parse import urlsplit
 
 import requests
+from requests_hardened import Config, HTTPSession
+from requests_hardened.ip_filter import InvalidIPAddress, get_ip_address
 
 from shared.feeds.charsets import detect_charset
+
+Reach = Literal["public", "loopback", "any"]  # the FEED_FETCH_ADDRESSES setting
 
 USER_AGENT = "newsroom-search/1.0 (feed poller)"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -45,16 +53,58 @@ class Fetched:
         return self.content.decode(detect_charset(self.content) or "utf-8", errors="replace")
 
 
+@cache
+def _session(reach: Reach) -> requests.Session:
+    """One session per policy, so that polls of the same host reuse connections. requests-hardened resolves
+    the host once, refuses a forbidden address and connects to the very address it checked (no DNS rebinding
+    between check and use), on every redirect as well; a subscribed URL cannot reach Redis, Elasticsearch
+    or a cloud metadata service."""
+    if reach == "any":
+        return requests.Session()
+    config = Config(
+        ip_filter_enable=True, ip_filter_allow_loopback_ips=reach == "loopback", never_redirect=False, default_timeout=None
+    )
+    return HTTPSession(config)
+
+
+def refused_address(url: str, reach: Reach) -> str | None:
+    """Why a URL whose host is written as an address (or `localhost`) can never be fetched; None otherwise.
+    Host names are checked when fetched: resolving them here would block a request on DNS."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError as exc:  # "http://[::1": an unclosed address
+        return f"not a valid URL ({exc})"
+    if reach == "any" or not (host == "localhost" or _is_address(host)):
+        return None
+    try:
+        get_ip_address(host, 80, allow_loopback=reach == "loopback")
+    except InvalidIPAddress as exc:
+        return f"{host} ({exc}) is not an address FEED_FETCH_ADDRESSES={reach} allows"
+    except OSError:
+        return None
+    return None
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def fetch(
     url: str,
     *,
     timeout_s: float,
     max_bytes: int,
+    reach: Reach = "public",
     etag: str | None = None,
     last_modified: str | None = None,
     accept: str = FEED_ACCEPT,
 ) -> Fetched:
-    """GET `url`; 304 when the validators still hold. Raises FetchError for HTTP errors, timeouts, oversize."""
+    """GET `url`; 304 when the validators still hold. Raises FetchError for HTTP errors, timeouts, oversize,
+    and addresses `reach` does not allow (the URL's or a redirect's)."""
     headers = {"User-Agent": USER_AGENT, "Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
@@ -62,7 +112,7 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     deadline = time.monotonic() + timeout_s * 3  # a server that drips bytes cannot hold a poll forever
     try:
-        with requests.get(url, headers=headers, timeout=timeout_s, stream=True) as response:
+        with _session(reach).get(url, headers=headers, timeout=timeout_s, stream=True) as response:
             if response.status_code == 304:
                 return Fetched(304, etag=etag, last_modified=last_modified)
             if response.status_code >= 400:
@@ -84,5 +134,8 @@ def fetch(
                 response.headers.get("Last-Modified") or None,
                 response.headers.get("Content-Type", ""),
             )
+    except InvalidIPAddress as exc:
+        why = f"refused: {url} (or a redirect from it) leads to {exc}, not allowed by FEED_FETCH_ADDRESSES={reach}"
+        raise FetchError(why) from exc
     except requests.RequestException as exc:
         raise FetchError(f"{type(exc).__name__}: {exc}"[:500]) from exc

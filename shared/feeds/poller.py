@@ -68,6 +68,7 @@ class Poller:
             feed["url"],
             timeout_s=self.settings.feed_timeout_s,
             max_bytes=self.settings.feed_max_bytes,
+            reach=self.settings.feed_fetch_addresses,
             etag=feed.get("etag"),
             last_modified=feed.get("last_modified"),
         )
@@ -103,7 +104,11 @@ class Poller:
         """The linked page, for an entry that only has a summary; None (the summary is kept) when it fails."""
         try:
             fetched = fetch(
-                url, timeout_s=self.settings.feed_timeout_s, max_bytes=self.settings.feed_max_bytes, accept="text/html"
+                url,
+                timeout_s=self.settings.feed_timeout_s,
+                max_bytes=self.settings.feed_max_bytes,
+                reach=self.settings.feed_fetch_addresses,
+                accept="text/html",
             )
         except FetchError as exc:
             log.warning("linked page %s not fetched: %s", url, exc)
