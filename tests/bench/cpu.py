@@ -72,3 +72,18 @@ def pid_file(path: Path) -> int | None:
     except (OSError, ValueError):
         return None
     return pid if Path(f"/proc/{pid}").exists() else None
+
+
+def find_process(*needles: str) -> int | None:
+    """The first process whose command line holds every needle: an engine another checkout started
+    (its pid file is not in ours), whose CPU the figures must still count."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if all(needle in cmdline for needle in needles):
+            return int(entry.name)
+    return None

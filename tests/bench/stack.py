@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import redis
 import requests
@@ -19,7 +20,7 @@ import requests
 from shared.es.client import make_client
 from shared.es.index import ensure_index
 from shared.settings import Settings
-from tests.bench.cpu import pid_file
+from tests.bench.cpu import find_process, pid_file
 from tests.stack import BIN, OUTPUT, ROOT, Stack, free_port, wait_until
 
 
@@ -93,11 +94,16 @@ def bench_stack(knobs: StackKnobs | None = None, extra_env: dict[str, str] | Non
         stack.stop_all_and_clean()
 
 
+ES_MAIN_CLASS = "org.elasticsearch.bootstrap.Elasticsearch"
+
+
 def measured_pids(stack: Stack) -> dict[str, int]:
     """The process trees whose CPU each measurement reports."""
     pids = {name: proc.pid for name, proc in stack.processes.items()}
-    for name in ("elasticsearch", "redis"):
-        pid = pid_file(ROOT / ".run" / f"{name}.pid")
-        if pid:
-            pids[f"{name} (shared)"] = pid
+    redis_port = f":{urlsplit(stack.settings.redis_url).port or 6379}"
+    found = {
+        "elasticsearch": pid_file(ROOT / ".run" / "elasticsearch.pid") or find_process(ES_MAIN_CLASS),
+        "redis": pid_file(ROOT / ".run" / "redis.pid") or find_process("redis-server", redis_port),
+    }
+    pids.update({f"{name} (shared)": pid for name, pid in found.items() if pid})
     return pids
