@@ -22,7 +22,11 @@ def _param(name: str, schema: dict[str, Any], description: str, repeat: bool = F
 
 
 PARAMETERS = [
-    _param("q", {"type": "string", "maxLength": 1000}, 'Full text: "phrase", -exclude, a OR b, a AND b, NOT a, prefix*, ( ).'),
+    _param(
+        "q",
+        {"type": "string", "maxLength": 1000},
+        'Full text of title, subtitle, body and dateline place: "phrase", -exclude, a OR b, a AND b, NOT a, prefix*, ( ).',
+    ),
     _param("location", {"type": "string"}, "City; repeat for any of several.", repeat=True),
     _param("country", {"type": "string"}, "ISO 3166 alpha-2 code or English name; repeatable.", repeat=True),
     _param("from", {"type": "string"}, "Inclusive start: a date (the whole day) or an ISO 8601 datetime with offset."),

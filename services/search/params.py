@@ -70,7 +70,7 @@ def _choice(args: MultiDict[str, str], name: str, allowed: Any, default: str | N
 
 def _flag(args: MultiDict[str, str], name: str) -> bool:
     value = args.get(name, "false").strip().lower()
-    if value not in ("1", "true", "yes", "0", "false", "no", ""):
+    if value not in ("1", "true", "yes", "0", "false", "no"):  # empty too: a typed parameter is never blank
         raise bad(name, f"{name} is true or false")
     return value in ("1", "true", "yes")
 
@@ -128,8 +128,9 @@ def _values(args: MultiDict[str, str], name: str) -> list[str]:
 
 
 def _facets(args: MultiDict[str, str]) -> set[str]:
-    asked = {part.strip() for value in args.getlist("facets") for part in value.split(",") if part.strip()}
-    if asked - set(FACET_OPTIONS):
+    given = args.getlist("facets")
+    asked = {part.strip() for value in given for part in value.split(",") if part.strip()}
+    if asked - set(FACET_OPTIONS) or any(not value.strip() for value in given):
         raise bad("facets", f"facets may add {', '.join(FACET_OPTIONS)}; the others are always there")
     return asked
 

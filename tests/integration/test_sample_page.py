@@ -65,6 +65,13 @@ def test_the_search_checks_hold(stack: Stack, sample: dict[str, Any], expected: 
         assert (sample["id"] in ids) is check["expect_hit"], check["query"]
 
 
+def test_the_dateline_place_is_searched_though_it_left_the_body(stack: Stack, sample: dict[str, Any]) -> None:
+    assert "astana" not in (sample["title"] + sample["subtitle"] + sample["body"]).lower()
+    for query, hit in (("q=astana", True), ("q=hostages%20Astana", True), ("q=hostages%20-astana", False)):
+        ids = [h["id"] for h in stack.search(query).json()["hits"]]
+        assert (sample["id"] in ids) is hit, query
+
+
 def test_the_story_re_sent_with_small_edits_is_a_near_duplicate(stack: Stack, sample: dict[str, Any]) -> None:
     edited = sample["body"].replace("crucial", "essential").replace("On October 17,", "On Tuesday, October 17,")
     article = {"title": sample["title"] + " (updated)", "body": edited, "source": "Another Wire"}

@@ -31,6 +31,9 @@ from shared.web import ApiError
         ({"facets": "everything"}, "facets"),
         ({"geo_precision": "12"}, "geo_precision"),
         ({"include_duplicates": "maybe"}, "include_duplicates"),
+        ({"include_duplicates": ""}, "include_duplicates"),  # a typed parameter is never blank
+        ({"facets": ""}, "facets"),
+        ({"size": ""}, "size"),
         ({"q": "x" * 1001}, "q"),
         ({"q": " ".join(["w"] * 65)}, "q"),
         ({"colour": "red"}, "colour"),

@@ -68,3 +68,15 @@ def test_point_in_time_replaces_the_index() -> None:
 
 def test_suggest_asks_titles_and_places() -> None:
     assert set(suggest_body("ast")["suggest"]) == {"title", "place"}
+
+
+def test_the_dateline_place_is_matched_and_scored_but_not_part_of_bm25f() -> None:
+    body = search_body(SearchParams(q="flood astana", recency_decay=False))
+    text_query = body["query"]["bool"]["must"][0]["function_score"]["query"]["bool"]
+    neutral = text_query["filter"][0]["bool"]["should"][0]["simple_query_string"]
+    assert {"location.city", "location.country"} <= set(neutral["fields"])
+    scoring = text_query["should"]
+    assert scoring[-1] == {
+        "multi_match": {"query": "flood astana", "fields": ["location.city", "location.country"], "type": "best_fields"}
+    }
+    assert all("location" not in f for f in scoring[0]["combined_fields"]["fields"])
