@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+FetchReach = Literal["public", "loopback", "any"]  # addresses feed fetches may reach (FEED_FETCH_ADDRESSES)
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
@@ -96,7 +98,7 @@ class Settings(BaseSettings):
     feed_fetch_pages: bool = Field(
         False, description="Fetch and extract the linked page of an entry that carries only a summary (per feed overridable)."
     )
-    feed_fetch_addresses: Literal["public", "loopback", "any"] = Field(
+    feed_fetch_addresses: FetchReach = Field(
         "public",
         description="Addresses feed and linked-page fetches may reach, redirects included: `public` (the internet only), "
         "`loopback` (also this machine), `any` (also private networks, e.g. an intranet CMS).",

@@ -7,7 +7,6 @@ import re
 import time
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -15,8 +14,7 @@ from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress, get_ip_address
 
 from shared.feeds.charsets import detect_charset
-
-Reach = Literal["public", "loopback", "any"]  # the FEED_FETCH_ADDRESSES setting
+from shared.settings import FetchReach as Reach
 
 USER_AGENT = "newsroom-search/1.0 (feed poller)"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"

@@ -19,7 +19,7 @@ from redis.exceptions import LockError
 
 from shared.article import ArticleIn
 from shared.feeds.entries import FeedError, parse_feed
-from shared.feeds.fetch import FetchError, fetch
+from shared.feeds.fetch import Fetched, FetchError, fetch
 from shared.feeds.store import FeedStore
 from shared.ids import article_id
 from shared.settings import Settings
@@ -63,15 +63,13 @@ class Poller:
             with contextlib.suppress(LockError):  # expired meanwhile: nothing left to release
                 lock.release()
 
+    def _fetch(self, url: str, **extra: Any) -> Fetched:
+        """A feed or a linked page, within this deployment's timeout, size limit and reachable addresses."""
+        s = self.settings
+        return fetch(url, timeout_s=s.feed_timeout_s, max_bytes=s.feed_max_bytes, reach=s.feed_fetch_addresses, **extra)
+
     def _poll(self, feed: dict[str, Any]) -> PollResult:
-        fetched = fetch(
-            feed["url"],
-            timeout_s=self.settings.feed_timeout_s,
-            max_bytes=self.settings.feed_max_bytes,
-            reach=self.settings.feed_fetch_addresses,
-            etag=feed.get("etag"),
-            last_modified=feed.get("last_modified"),
-        )
+        fetched = self._fetch(feed["url"], etag=feed.get("etag"), last_modified=feed.get("last_modified"))
         if fetched.not_modified:
             return PollResult("not_modified")
         payloads = [p for p in (self._payload(e, feed) for e in parse_feed(fetched.content, feed.get("source"))) if p]
@@ -103,13 +101,7 @@ class Poller:
     def _page(self, url: str) -> str | None:
         """The linked page, for an entry that only has a summary; None (the summary is kept) when it fails."""
         try:
-            fetched = fetch(
-                url,
-                timeout_s=self.settings.feed_timeout_s,
-                max_bytes=self.settings.feed_max_bytes,
-                reach=self.settings.feed_fetch_addresses,
-                accept="text/html",
-            )
+            fetched = self._fetch(url, accept="text/html")
         except FetchError as exc:
             log.warning("linked page %s not fetched: %s", url, exc)
             return None
