@@ -140,13 +140,15 @@ class Stack:
 
 
 @contextmanager
-def live_stack() -> Iterator[Stack]:
+def live_stack(overrides: dict[str, str] | None = None) -> Iterator[Stack]:
+    """The four services under a fresh namespace; `overrides` are environment settings (a Redis of the test's own)."""
     namespace = f"test-{uuid.uuid4().hex[:8]}"
     logs = OUTPUT / namespace
     logs.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO"}
     env["FEED_FETCH_ADDRESSES"] = "loopback"  # the tests' feed servers listen on 127.0.0.1
-    settings = Settings(namespace=namespace)
+    env.update(overrides or {})
+    settings = Settings(namespace=namespace, **({"redis_url": env["REDIS_URL"]} if "REDIS_URL" in env else {}))
     es = make_client(settings)
     client = redis.Redis.from_url(settings.redis_url)
     try:

@@ -6,14 +6,23 @@ exception (its tracer swallows it). Here the run returns True only when each art
 (written, sent again for a retry, or dead-lettered); otherwise every message of the batch goes back to the
 queue at once. Writing is idempotent, so an article written twice is harmless; one never acknowledged is
 not possible. A process killed mid-batch acknowledges nothing: Redis redelivers after the visibility timeout.
+
+It also re-arms the flush timer each time the consumer (re)starts. celery-batches 0.11 arms it once, on the
+task instance, bound to the event loop of the consumer that existed then; after a broker reconnect Celery
+builds a new consumer and calls `Strategy` again, but the old timer never fires and is never replaced, so
+the batch that is not full waits forever (clokep/celery-batches#107, fixed upstream by #108, not in a
+release yet; pinned to 0.11 in infra/local/constraints.txt). Drop the override once a release carries it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
+from celery import Celery
+from celery.worker.consumer import Consumer
 from celery.worker.request import Request
 from celery_batches import Batches, SimpleRequest
 from celery_batches.trace import apply_batches_task
@@ -33,6 +42,17 @@ class SettledBatches(Batches):
     """A `Batches` task whose run must return True for its batch to be acknowledged."""
 
     abstract = True
+
+    def Strategy(self, task: Batches, app: Celery, consumer: Consumer) -> Callable[..., None]:
+        # Called on every consumer (re)start: forget the timer of the previous consumer's event loop, so the
+        # next message arms one on this consumer's (see the module docstring). Buffered requests stay buffered
+        # and are flushed by the new timer.
+        stale: Any = getattr(self, "_tref", None)
+        if stale is not None:
+            with contextlib.suppress(Exception):  # the old loop may already be gone; the timer is dead either way
+                stale.cancel()
+            self._tref = None
+        return super().Strategy(task, app, consumer)
 
     def flush(self, requests: Collection[Request]) -> Any:
         requests = list(requests)
