@@ -27,6 +27,8 @@ from celery.worker.request import Request
 from celery_batches import Batches, SimpleRequest
 from celery_batches.trace import apply_batches_task
 
+from services.worker.progress import HELD
+
 log = logging.getLogger(__name__)
 
 
@@ -52,13 +54,42 @@ class SettledBatches(Batches):
             with contextlib.suppress(Exception):  # the old loop may already be gone; the timer is dead either way
                 stale.cancel()
             self._tref = None
-        return super().Strategy(task, app, consumer)
+        buffer_message = super().Strategy(task, app, consumer)
+
+        def on_message(message: Any, *args: Any, **kwargs: Any) -> None:
+            buffer_message(message, *args, **kwargs)
+            if (message.headers or {}).get("eta"):
+                self._prefetch_for_countdown(consumer, message.headers.get("id"))
+
+        return on_message
+
+    def _prefetch_for_countdown(self, consumer: Consumer, task_id: str | None) -> None:
+        # A retry waits out its countdown inside this process, unacknowledged. Celery's own strategy raises the
+        # prefetch limit for each such message (and lowers it when it runs); celery-batches does not, so after an
+        # Elasticsearch outage retries filled the prefetch and new articles waited behind their countdowns.
+        qos = consumer.qos
+        if qos is not None and task_id:
+            qos.increment_eventually()
+            self._raised.setdefault(task_id, qos)
+
+    def _lower_prefetch(self, requests: Collection[Request]) -> None:
+        for request in requests:
+            qos = self._raised.pop(request.id, None)
+            if qos is not None:
+                qos.decrement_eventually()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._raised: dict[str, Any] = {}  # task id -> the consumer QoS raised for its countdown
 
     def flush(self, requests: Collection[Request]) -> Any:
         requests = list(requests)
+        self._lower_prefetch(requests)
         simple = ([SimpleRequest.from_request(r) for r in requests],)
+        ids = [r.id for r in requests]
 
         def on_return(result: Any) -> None:
+            HELD.release(ids)  # services/worker/progress.py: this process no longer holds them
             if result is True:
                 for request in requests:
                     request.acknowledge()
@@ -67,6 +98,7 @@ class SettledBatches(Batches):
                 _requeue(requests)
 
         def on_error(exc: Any) -> None:
+            HELD.release(ids)
             log.warning("batch of %d failed (%r); requeued", len(requests), exc)
             _requeue(requests)
 

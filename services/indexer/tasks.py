@@ -45,7 +45,7 @@ app.conf.update(
     worker_concurrency=settings.indexer_concurrency,
     worker_prefetch_multiplier=MESSAGES_PER_BULK,
 )
-metrics.serve_metrics_on(settings.indexer_metrics_port)
+metrics.serve_metrics_on(settings.indexer_metrics_port, role="indexer")
 
 
 @lru_cache(maxsize=1)

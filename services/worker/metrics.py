@@ -1,5 +1,6 @@
-"""What a Celery worker tells operators: JSON logs bound to each article, task metrics, a heartbeat,
-and its own small HTTP port (`WORKER_METRICS_PORT`) with /metrics, /healthz and /readyz.
+"""What a Celery worker tells operators: JSON logs bound to each article, task metrics, a heartbeat, the
+messages it holds (services/worker/progress.py), its own small HTTP port (`WORKER_METRICS_PORT`) with
+/metrics, /healthz and /readyz (services/worker/health.py), and a watchdog (services/worker/watchdog.py).
 
 Importing this module connects the Celery signals; `services.worker.tasks` imports it. Tasks run in
 prefork children, so their metrics go through prometheus_client's multiprocess files
@@ -16,22 +17,23 @@ import socket
 import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import redis
 from celery import signals
+from celery.worker import state as worker_state
 
+from services.worker import watchdog
+from services.worker.health import Health, serve
+from services.worker.progress import HELD, Progress
 from shared.es.client import is_reachable, make_client
 from shared.logs import article_context, bind_task, configure_logging, unbind_task
 from shared.metrics import (
     ACCEPTED_TO_SEARCHABLE,
-    CONTENT_TYPE_LATEST,
     INDEXED,
     PUBLISHED_TO_SEARCHABLE,
     TASK_DURATION,
     TASK_RETRIES,
-    render,
     timed,
     timed_bulk,
 )
@@ -79,6 +81,8 @@ def _setup_logging(logfile: str | None = None, **_: Any) -> None:
 def _task_received(request: Any = None, **_: Any) -> None:
     """In the main process, when a message is taken from the queue: one line per article, naming its request."""
     args = getattr(request, "args", None) or []
+    if getattr(request, "id", None):
+        HELD.hold(request.id, getattr(request, "eta", None))  # services/worker/progress.py
     payloads = args[0] if args and isinstance(args[0], list) else args[:1]
     for payload in payloads:
         if isinstance(payload, dict) and payload.get("id"):
@@ -106,31 +110,10 @@ def _task_retry(**_: Any) -> None:
     TASK_RETRIES.inc()
 
 
-# --- the worker's HTTP port and heartbeat (main process) ----------------------------------------------
-class _Handler(BaseHTTPRequestHandler):
-    checks: DependencyCollector
-    hostname = ""
-
-    def do_GET(self) -> None:
-        if self.path == "/metrics":
-            self._send(200, render([self.checks]), CONTENT_TYPE_LATEST)
-        elif self.path == "/healthz":
-            self._send(200, b'{"status": "ok"}', "application/json")
-        elif self.path == "/readyz":
-            status, body = worker_readiness(self.checks, self.hostname)
-            self._send(status, json.dumps(body).encode(), "application/json")
-        else:
-            self._send(404, b'{"error": {"code": "not_found", "message": "no such path", "field": null}}', "application/json")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return  # scrapes every 15 s would drown the worker log
+# --- the worker's HTTP port, watchdog and heartbeat (main process) ---------------------------------------
+def serve_metrics_on(port: int, role: str = "indexer") -> None:
+    """Another port than WORKER_METRICS_PORT for this process (the indexer runs beside a worker on one host)."""
+    _node["port"], _node["role"] = str(port), role
 
 
 def _redis() -> redis.Redis:
@@ -144,39 +127,22 @@ def _redis_ok(client: redis.Redis) -> bool:
         return False
 
 
-def worker_readiness(checks: DependencyCollector, hostname: str) -> tuple[int, dict[str, Any]]:
-    """Ready when Redis and Elasticsearch answer and this worker's heartbeat is fresh (it is consuming)."""
-    results = {name: check() for name, check in checks.checks.items()}
-    try:
-        results["heartbeat"] = bool(_redis().exists(heartbeat_key(get_settings(), hostname)))
-    except redis.RedisError:
-        results["heartbeat"] = False
-    states = {k: "ok" if v else "unreachable" for k, v in results.items()}
-    if not results["heartbeat"]:
-        states["heartbeat"] = "stale"
-    ready = all(results.values())
-    return (200 if ready else 503), {"ready": ready, "checks": states}
+def read_progress() -> Progress:
+    """The indexer releases its messages itself; the worker's finish in pool children, so ask Celery."""
+    if _node.get("role", "worker") == "worker":
+        HELD.reconcile({request.id for request in list(worker_state.reserved_requests)})
+    return HELD.progress()
 
 
-def serve_metrics_on(port: int) -> None:
-    """Another port than WORKER_METRICS_PORT for this process (the indexer runs beside a worker on one host)."""
-    _node["port"] = str(port)
-
-
-def start_http(hostname: str) -> None:
-    port = int(_node.get("port") or get_settings().worker_metrics_port)
-    if not port:
-        return
+def start_health(hostname: str) -> Health:
+    settings = get_settings()
     client, es = _redis(), make_client()
-    _Handler.checks = DependencyCollector({"redis": lambda: _redis_ok(client), "elasticsearch": lambda: is_reachable(es)})
-    _Handler.hostname = hostname
-    try:
-        server = ThreadingHTTPServer(("0.0.0.0", port), _Handler)
-    except OSError as exc:  # another worker on this host has the port: run on, without one
-        log.warning("worker metrics port %d is taken (%s); this worker serves no /metrics", port, exc)
-        return
-    threading.Thread(target=server.serve_forever, name="metrics-http", daemon=True).start()
-    log.info("worker metrics on port %d", port)
+    checks = DependencyCollector({"redis": lambda: _redis_ok(client), "elasticsearch": lambda: is_reachable(es)})
+    health = Health(settings, _node.get("role", "worker"), hostname, checks, client, read_progress)
+    port = int(_node.get("port") or settings.worker_metrics_port)
+    if port:
+        serve(health, port, settings.worker_metrics_host)
+    return health
 
 
 def _beat(hostname: str) -> None:
@@ -202,8 +168,9 @@ def node_name(sender: Any) -> str:
 def _worker_ready(sender: Any = None, **_: Any) -> None:
     """In the main process, once the worker consumes: its HTTP port, and its heartbeat."""
     _node["name"] = node_name(sender)
-    start_http(_node["name"])
+    health = start_health(_node["name"])
     _heartbeat_stop.clear()
+    watchdog.start(get_settings(), health.judge, _heartbeat_stop)
     threading.Thread(target=_beat, args=(_node["name"],), name="heartbeat", daemon=True).start()
 
 

@@ -137,7 +137,12 @@ def test_every_process_reports_its_dependencies_and_the_worker_its_heartbeat(sta
     for name in ("worker", "indexer"):
         ready = requests.get(f"{worker_url(stack, name)}/readyz", timeout=10)
         assert ready.status_code == 200
-        assert ready.json() == {"ready": True, "checks": {"redis": "ok", "elasticsearch": "ok", "heartbeat": "ok"}}
+        verdict = ready.json()
+        assert verdict["ready"] is True and verdict["live"] is True
+        assert verdict["checks"] == {"redis": "ok", "elasticsearch": "ok", "heartbeat": "ok", "progress": "ok"}
+        assert requests.get(f"{worker_url(stack, name)}/healthz", timeout=10).status_code == 200
+        samples = scrape(worker_url(stack, name))
+        assert value(samples, "newsroom_consumer_oldest_held_age_seconds", role=name) >= 0
     assert value(scrape(stack.ingest_url), "newsroom_workers_online") >= 2
 
 
