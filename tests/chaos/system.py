@@ -17,9 +17,9 @@ import redis
 import requests
 from elasticsearch import Elasticsearch
 
-from shared.deadletters import DeadLetters
 from shared.es.index import drop_namespace, ensure_index
 from shared.settings import Settings
+from tests.chaos.census import Accepted, Census, dead_letters, take_census, writes_in_logs
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -161,35 +161,9 @@ class System:
             time.sleep(0.2)
         raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
-    # The census: what became of each accepted article.
+    # The census: what became of each accepted article (tests/chaos/census.py).
 
-    def searchable_ids(self) -> set[str]:
-        self.es.indices.refresh(index=self.settings.index_alias)
-        ids: set[str] = set()
-        after: list[str] | None = None
-        while True:
-            page = self.es.search(
-                index=self.settings.index_alias,
-                size=5000,
-                source=False,
-                sort=[{"id": "asc"}],
-                search_after=after,
-                track_total_hits=False,
-            )
-            hits = page["hits"]["hits"]
-            ids.update(h["_id"] for h in hits)
-            if len(hits) < 5000:
-                return ids
-            after = hits[-1]["sort"]
-
-    def duplicates(self) -> int:
-        """Article ids stored more than once, across every index behind the alias (a terms aggregation)."""
-        answer = self.es.search(
-            index=self.settings.index_alias,
-            size=0,
-            aggs={"ids": {"terms": {"field": "id", "min_doc_count": 2, "size": 10000}}},
-        )
-        return len(answer["aggregations"]["ids"]["buckets"])
-
-    def dead_ids(self) -> set[str]:
-        return set(DeadLetters(self.redis, self.settings).ids())
+    def census(self, accepted: Accepted) -> Census:
+        """Stored documents, dead letters and the indexer's writes (every indexer log of this scenario, restarts included)."""
+        writes = writes_in_logs(sorted(self.logs.glob("indexer*.log")))
+        return take_census(self.es, self.settings.index_alias, accepted, dead_letters(self.redis, self.settings), writes)
