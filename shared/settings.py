@@ -63,7 +63,14 @@ class Settings(BaseSettings):
     )
     publish_timeout_s: float = Field(3.0, description="How long the ingest service tries to queue before answering 503.")
     status_ttl_s: int = Field(7 * 24 * 3600, description="How long an article's processing status stays readable.")
-    max_body_bytes: int = Field(5 * 1024 * 1024, description="Largest request body the ingest service accepts (413 beyond).")
+    max_body_bytes: int = Field(
+        5 * 1024 * 1024, description="Largest request body the ingest service accepts, Content-Length or chunked (413 beyond)."
+    )
+    max_discard_bytes: int = Field(
+        32 * 1024 * 1024,
+        description="Most bytes of a refused body the ingest service reads and drops after answering, so that clients "
+        "which send it all before reading get the 413; a longer rest is not read, the connection closes.",
+    )
     max_batch_items: int = Field(1000, description="Most articles in one batch request.")
     # Ingest limits and backpressure (issue 5).
     max_json_depth: int = Field(32, description="Deepest nesting of objects and arrays a JSON body may have (400 beyond).")

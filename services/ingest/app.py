@@ -6,6 +6,7 @@ import redis
 from flask import Flask
 
 from services.ingest import dead_letters, feeds, openapi, routes
+from services.ingest.body_size import DiscardUnread
 from services.ingest.queueing import Queue
 from shared.celery_app import make_celery
 from shared.es.client import make_client
@@ -29,4 +30,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(dead_letters.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(openapi.bp)
+    app.wsgi_app = DiscardUnread(app.wsgi_app, settings.max_discard_bytes)  # type: ignore[method-assign]
     return app

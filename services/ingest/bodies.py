@@ -1,7 +1,7 @@
 """Reading request bodies without trusting them: media type, size, encoding, JSON syntax and depth.
 
 Every way a body can be wrong ends in an `ApiError` (400, 413 or 415), never in an exception the
-service would answer with a 5xx.
+service would answer with a 5xx. Their size is body_size.py's.
 """
 
 from __future__ import annotations
@@ -11,21 +11,14 @@ import re
 from typing import Any
 
 from flask import Request
-from werkzeug.exceptions import RequestEntityTooLarge
 
+from services.ingest.body_size import read_bytes
 from shared.feeds.charsets import detect_charset
 from shared.web import ApiError
 
 JSON_TYPES = ("application/json", "application/ninjs+json")
 PAGE_TYPES = ("text/html", "text/plain", "application/xhtml+xml")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-def read_bytes(request: Request) -> bytes:
-    try:
-        return request.get_data(cache=True)
-    except RequestEntityTooLarge as exc:
-        raise ApiError(413, "body_too_large", f"the body is larger than {request.max_content_length} bytes", "body") from exc
 
 
 def _no_constants(name: str) -> Any:
