@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         False, description="Workers publish Celery task events from the start (Flower turns them on while it runs)."
     )
     indexer_concurrency: int = Field(2, description="Bulk requests one indexer process may have in flight at once.")
+    index_outage_hold_s: float = Field(
+        60.0,
+        description="While Elasticsearch cannot be reached, how long the indexer holds a batch waiting for it before "
+        "putting it back on the queue (no retry attempt is spent on an outage); keep it below VISIBILITY_TIMEOUT_S.",
+    )
+    index_probe_interval_s: float = Field(1.0, description="How often the indexer asks an unreachable Elasticsearch again.")
     visibility_timeout_s: int = Field(
         300,
         description="Seconds before Redis redelivers a task whose worker died without acknowledging it; "

@@ -148,7 +148,7 @@ def live_stack(overrides: dict[str, str] | None = None) -> Iterator[Stack]:
     env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO"}
     env["FEED_FETCH_ADDRESSES"] = "loopback"  # the tests' feed servers listen on 127.0.0.1
     env.update(overrides or {})
-    settings = Settings(namespace=namespace, **({"redis_url": env["REDIS_URL"]} if "REDIS_URL" in env else {}))
+    settings = Settings(namespace=namespace, **{key.lower(): value for key, value in (overrides or {}).items()})
     es = make_client(settings)
     client = redis.Redis.from_url(settings.redis_url)
     try:

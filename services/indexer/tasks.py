@@ -8,6 +8,7 @@ dead-lettered (refused by Elasticsearch, or out of attempts). See README "Pipeli
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -18,16 +19,17 @@ from elasticsearch import Elasticsearch
 
 from services.indexer.batch import Item, Plan, Settlement, all_retryable, newest_per_article, settle
 from services.indexer.consumer import SettledBatches
+from services.indexer.outage import EngineUnavailable, wait_for_engine
 from services.worker import metrics  # ops (issue 7): bulk size and latency, freshness, dead letters
 from shared.celery_app import INDEX_TASK, make_celery
 from shared.deadletters import dead_letter
 from shared.dedup import find_duplicates
-from shared.es.client import make_client
+from shared.es.client import is_reachable, make_client
 from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index_documents
 from shared.handover import dead_letter_payload, retried
 from shared.inflight import InFlight
-from shared.reliability import backoff_s
+from shared.reliability import backoff_s, is_transient_error
 from shared.settings import get_settings
 from shared.status import StatusStore, now_iso
 
@@ -70,8 +72,12 @@ def redis_client() -> redis.Redis:
 )
 def index_articles(self: SettledBatches, requests: list[SimpleRequest]) -> bool:
     items = [Item(r.id, message) for r in requests for message in handed_over(r.args)]
-    if items:
-        write_batch(items)
+    try:
+        if items:
+            write_batch(items)
+    except EngineUnavailable as exc:
+        log.warning("batch of %d back to the queue, no attempt counted: %s", len(items), exc)
+        return False
     return True  # every article settled: the batch may be acknowledged
 
 
@@ -87,13 +93,22 @@ def handed_over(args: Any) -> list[dict[str, Any]]:
 
 def write_batch(items: list[Item]) -> Settlement:
     plan = newest_per_article(items)
-    documents = stamped(plan)
     versions = {item.id: item.version for item in plan.write}
-    try:
-        with metrics.timed_bulk(len(documents)):
-            outcome = bulk_index_documents(es(), settings.index_alias, documents, versions)
-    except Exception as exc:  # noqa: BLE001 - any failure of the request as a whole: each article is tried again, bounded
-        outcome = all_retryable(plan, f"{type(exc).__name__}: {exc}"[:500])
+    hold_until = time.monotonic() + settings.index_outage_hold_s
+    while True:
+        documents = stamped(plan)  # again after an outage: the near-duplicate lookup may have failed in it
+        try:
+            with metrics.timed_bulk(len(documents)):
+                outcome = bulk_index_documents(es(), settings.index_alias, documents, versions)
+            break
+        except Exception as exc:  # any failure of the request as a whole
+            reason = f"{type(exc).__name__}: {exc}"[:500]
+            if not is_transient_error(exc) or engine_reachable():
+                outcome = all_retryable(plan, reason)  # the articles' own failure: their bounded retries
+                break
+            log.warning("Elasticsearch unreachable (%s): a batch of %d waits for it", reason, len(plan.write))
+            if not wait_for_engine(engine_reachable, hold_until, settings.index_probe_interval_s):
+                raise EngineUnavailable(f"Elasticsearch unreachable for {settings.index_outage_hold_s:.0f}s") from exc
     result = settle(plan, outcome, settings.task_max_retries)
     record(result, {d["id"]: d for d in documents})
     log.info(
@@ -105,6 +120,13 @@ def write_batch(items: list[Item]) -> Settlement:
         len(result.failed),
     )
     return result
+
+
+def engine_reachable() -> bool:
+    try:
+        return is_reachable(es())
+    except Exception:  # noqa: BLE001 - es() itself fails while the engine is down (it checks the index)
+        return False
 
 
 def stamped(plan: Plan) -> list[dict[str, Any]]:

@@ -21,9 +21,11 @@ def make_client(settings: Settings | None = None) -> Elasticsearch:
 
 
 def is_reachable(client: Elasticsearch) -> bool:
-    # The minimal distribution answers no `GET /`, so ask the cluster health instead.
+    # The minimal distribution answers no `GET /`, so ask the cluster health instead. A probe of its own, short
+    # and not retried: a paused node must not hold a readiness check or the indexer's outage wait for the
+    # client's full timeout and retries.
     try:
-        client.cluster.health(timeout="1s")
+        client.options(request_timeout=2, max_retries=0).cluster.health(timeout="1s")
     except Exception:  # noqa: BLE001 - any failure means "not reachable" to a readiness probe
         return False
     return True
