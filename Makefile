@@ -21,6 +21,12 @@ lint:  ## ruff and mypy
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy shared services
 
+backup:  ## Elasticsearch snapshot + Redis RDB + feed subscriptions into a new folder under BACKUP_DIR (docs/backups.md)
+	@$(PY) -m shared.backup backup
+
+restore:  ## a backup into the running system: `make restore [FROM=<folder>]` (default the latest), `make restore SNAPSHOT=<name>|latest`
+	@$(PY) -m shared.backup restore $(if $(SNAPSHOT),--snapshot $(SNAPSHOT),$(FROM))
+
 template:  ## write the index template kept in infra/elasticsearch/ from the field table
 	$(PY) -m shared.es.index > infra/elasticsearch/articles-template.json
 
@@ -43,4 +49,4 @@ chaos:  ## fault injection (issue 6): 10 scenarios on its own Redis and Elastics
 	@bash infra/local/install.sh >/dev/null
 	CHAOS_N=$${N:-2000} $(PY) -m tests.chaos $(ONLY)
 
-.PHONY: help up down test lint template settings-doc bench bench-quick bench-quality chaos
+.PHONY: help up down test lint backup restore template settings-doc bench bench-quick bench-quality chaos

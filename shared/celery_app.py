@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
 
 from shared import broker_transport
@@ -12,6 +14,9 @@ PROCESS_TASK = "news.normalize_articles"  # accepted articles, one to ARTICLES_P
 LEGACY_PROCESS_TASK = "news.process_article"  # one accepted article, as queued by versions before chunking
 INDEX_TASK = "news.index_articles"  # normalized articles, written in bulk with others (services/indexer)
 SWEEP_TASK = "news.sweep_inflight"  # send again accepted articles that stopped making progress (services/worker)
+SNAPSHOT_TASK = "news.snapshot_tick"  # take an Elasticsearch snapshot when one is due, prune old ones (services/worker)
+# How often beat asks whether a snapshot is due: a fresh system gets its first one within minutes.
+SNAPSHOT_TICK_S = 300.0
 
 
 def make_celery(settings: Settings | None = None) -> Celery:
@@ -73,13 +78,23 @@ def make_celery(settings: Settings | None = None) -> Celery:
         # Feeds (issue 5): beat looks for due feeds every FEED_TICK_S; each feed has its own interval.
         # The in-flight ledger (shared/inflight.py): beat sweeps it every SWEEP_INTERVAL_S; a sweep still waiting
         # in the queue when the next one is due is dropped.
-        beat_schedule={
-            "poll-due-feeds": {"task": FEEDS_TICK_TASK, "schedule": settings.feed_tick_s},
-            "sweep-inflight": {
-                "task": SWEEP_TASK,
-                "schedule": settings.sweep_interval_s,
-                "options": {"expires": settings.sweep_interval_s},
-            },
-        },
+        beat_schedule=beat_schedule(settings),
     )
     return app
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    schedule: dict[str, dict[str, Any]] = {
+        "poll-due-feeds": {"task": FEEDS_TICK_TASK, "schedule": settings.feed_tick_s},
+        "sweep-inflight": {
+            "task": SWEEP_TASK,
+            "schedule": settings.sweep_interval_s,
+            "options": {"expires": settings.sweep_interval_s},
+        },
+    }
+    # Snapshots (docs/backups.md): no SLM in the minimal Elasticsearch, so beat asks; a tick waiting in the
+    # queue past the next one is dropped.
+    if settings.snapshot_interval_s > 0:
+        every = min(settings.snapshot_interval_s, SNAPSHOT_TICK_S)
+        schedule["snapshot"] = {"task": SNAPSHOT_TASK, "schedule": every, "options": {"expires": every}}
+    return schedule

@@ -100,6 +100,22 @@ class Settings(BaseSettings):
         5, description="Re-sends of one article by the sweeper before it is dead-lettered as lost in the pipeline."
     )
     sweep_batch: int = Field(1000, description="Most ledger entries one sweep re-sends or dead-letters.")
+    # Backups (docs/backups.md): Elasticsearch snapshots scheduled by Celery beat, `make backup` folders.
+    snapshot_interval_s: float = Field(
+        3600.0, description="Age of the newest good snapshot at which Celery beat takes the next one (0: no scheduled snapshots)."
+    )
+    snapshot_keep: int = Field(
+        24, description="Scheduled snapshots kept; older ones are deleted once newer ones succeeded (`make backup`'s are kept)."
+    )
+    snapshot_repository: str = Field(
+        "",
+        description="Elasticsearch snapshot repository (type fs; its folder, of the same name, under the node's path.repo); "
+        "empty: `<NAMESPACE>-backups`.",
+    )
+    backup_dir: str = Field(
+        "/var/lib/newsroom-search/backups",
+        description="Where `make backup` writes one folder per backup: manifest, Redis RDB, feed subscriptions as JSON.",
+    )
     # RSS/Atom feeds (issue 5).
     feed_tick_s: float = Field(10.0, description="How often Celery beat looks for feeds due to be polled.")
     feed_default_interval_s: int = Field(300, description="Poll interval of a feed subscribed without `interval_s`.")

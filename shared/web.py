@@ -12,6 +12,7 @@ from prometheus_client.registry import Collector
 from werkzeug.exceptions import HTTPException
 
 from shared.es.client import is_reachable
+from shared.es.snapshot_metrics import SnapshotCollector
 from shared.logs import init_request_logging
 from shared.metrics import accepted_ids, init_metrics, metrics_response, service_name
 from shared.queue_metrics import DependencyCollector, PipelineCollector
@@ -69,6 +70,7 @@ def health_blueprint(redis_client: redis.Redis, es_client: Elasticsearch) -> Blu
         if service == "ingest":  # the pipeline's gauges come from the one service that stays up without workers
             settings = app.config.get("SETTINGS") or get_settings()
             live.append(PipelineCollector(redis_client, settings))
+            live.append(SnapshotCollector(es_client, settings))  # the age of the newest good snapshot (docs/backups.md)
 
     bp.record_once(_install)
 

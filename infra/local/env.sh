@@ -12,6 +12,9 @@ ES_USER="${ES_USER:-newsroom-es}"
 ES_BASE="${ES_BASE:-/var/lib/newsroom-search}"
 ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
 ES_HEAP="${ES_HEAP:-1g}"
+# Snapshot repositories (path.repo) of every local node, so a snapshot one node takes another can restore
+# (docs/backups.md); owned by ES_USER, outside ES_BASE/data so that losing the data folder keeps them.
+ES_SNAPSHOTS="${ES_SNAPSHOTS:-$ES_BASE/snapshots}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 ES_PORT="${ES_PORT:-9200}"
 INGEST_PORT="${INGEST_PORT:-8081}"

@@ -22,7 +22,7 @@ cluster_dir() { echo "$ES_BASE/clusters/$1"; }
 write_node_config() {  # write_node_config NAME N NODES HTTP_PORT
   local name=$1 n=$2 nodes=$3 http=$4 dir seeds="" masters="" i
   dir="$(cluster_dir "$name")/node$n"
-  mkdir -p "$dir/data" "$dir/logs" "$dir/config"
+  mkdir -p "$dir/data" "$dir/logs" "$dir/config" "$ES_SNAPSHOTS"
   cp -r "$ES_HOME/config/." "$dir/config/"
   for ((i = 1; i <= nodes; i++)); do
     seeds+="127.0.0.1:$((http + 100 + i - 1)),"; masters+="$name-$i,"
@@ -36,6 +36,7 @@ write_node_config() {  # write_node_config NAME N NODES HTTP_PORT
     echo "transport.port: $((http + 100 + n - 1))"
     echo "path.data: $dir/data"
     echo "path.logs: $dir/logs"
+    echo "path.repo: $ES_SNAPSHOTS"  # the same as the main node: its snapshots restore here
     if ((nodes == 1)); then
       echo "discovery.type: single-node"
     else
@@ -86,6 +87,7 @@ case "${1:-}" in
     name=$2 nodes=$3 http=$4
     for ((n = 1; n <= nodes; n++)); do write_node_config "$name" "$n" "$nodes" "$http"; done
     chown -R "$ES_USER:" "$(cluster_dir "$name")"
+    chown "$ES_USER:" "$ES_SNAPSHOTS"
     for ((n = 1; n <= nodes; n++)); do [ -n "$(node_pid "$name" "$n")" ] || start_node "$name" "$n" & done
     wait
     wait_for "es-$name" 180 curl -sf "127.0.0.1:$http/_cluster/health?wait_for_nodes=$nodes&wait_for_status=green&timeout=1s"

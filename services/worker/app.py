@@ -1,6 +1,6 @@
-"""Entry point: `celery -A services.worker.app worker` (and `beat`, which schedules the feed polls and sweeps)."""
+"""Entry point: `celery -A services.worker.app worker` (and `beat`, which schedules the feed polls, sweeps and snapshots)."""
 
-from services.worker import feeds, sweeper  # registers the feed polling tasks and the in-flight sweep
+from services.worker import feeds, snapshots, sweeper  # registers the feed polls, in-flight sweep, snapshot tick
 from services.worker.tasks import app
 
-__all__ = ["app", "feeds", "sweeper"]
+__all__ = ["app", "feeds", "snapshots", "sweeper"]

@@ -32,7 +32,7 @@ class FeedStore:
         self.records_key = self.settings.redis_key("feeds")
         self.due_key = self.settings.redis_key("feeds", "due")
 
-    def _seen_key(self, fid: str) -> str:
+    def seen_key(self, fid: str) -> str:
         return self.settings.redis_key("feeds", "seen", fid)
 
     def add(self, url: str, interval_s: int, source: str | None, fetch_pages: bool) -> tuple[dict[str, Any], bool]:
@@ -80,7 +80,7 @@ class FeedStore:
         pipe = self.redis.pipeline(transaction=True)
         pipe.hdel(self.records_key, fid)
         pipe.zrem(self.due_key, fid)
-        pipe.delete(self._seen_key(fid))
+        pipe.delete(self.seen_key(fid))
         return bool(pipe.execute()[0])
 
     def schedule(self, fid: str, at: float) -> None:
@@ -96,11 +96,11 @@ class FeedStore:
     def unseen(self, fid: str, article_ids: list[str]) -> list[str]:
         if not article_ids:
             return []
-        scores = self.redis.zmscore(self._seen_key(fid), article_ids)
+        scores = self.redis.zmscore(self.seen_key(fid), article_ids)
         return [a for a, score in zip(article_ids, scores, strict=True) if score is None]
 
     def mark_seen(self, fid: str, article_id: str) -> None:
         pipe = self.redis.pipeline(transaction=True)
-        pipe.zadd(self._seen_key(fid), {article_id: time.time()})
-        pipe.zremrangebyrank(self._seen_key(fid), 0, -self.settings.feed_seen_max - 1)
+        pipe.zadd(self.seen_key(fid), {article_id: time.time()})
+        pipe.zremrangebyrank(self.seen_key(fid), 0, -self.settings.feed_seen_max - 1)
         pipe.execute()
