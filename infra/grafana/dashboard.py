@@ -171,6 +171,24 @@ ROWS: list[tuple[str, list[dict]]] = [
             panel("Dependencies reachable", [("min by (job, dependency) (newsroom_dependency_up)", "{{job}} → {{dependency}}")]),
         ],
     ),
+    (
+        "Backups",
+        [
+            panel(
+                "Newest good snapshot",
+                [("min(newsroom_snapshot_last_success_age_seconds)", "age")],
+                "s",
+                kind="stat",
+                desc="Since the newest good Elasticsearch snapshot started; SnapshotTooOld fires past 3 h (docs/backups.md).",
+            ),
+            panel(
+                "Snapshots kept",
+                [("max(newsroom_snapshots)", "snapshots")],
+                kind="stat",
+                desc="Successful snapshots in the repository: SNAPSHOT_KEEP scheduled ones plus `make backup`'s.",
+            ),
+        ],
+    ),
 ]
 
 

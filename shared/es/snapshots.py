@@ -6,7 +6,7 @@ no snapshot lifecycle management (`_slm` is an x-pack module it lacks), so Celer
 same name under the node's `path.repo`; a relative location is resolved there by Elasticsearch itself, so
 the same settings work on the local nodes and in docker-compose.
 
-Snapshot names are `<alias>-<kind>-<UTC time>`: `scheduled` ones are pruned to the newest SNAPSHOT_KEEP,
+Snapshot names are `<alias>-<kind>-<UTC time to the ms>`: `scheduled` ones are pruned to the newest SNAPSHOT_KEEP,
 `backup` ones (`make backup`) belong to a backup folder and are kept until that folder is deleted.
 """
 
@@ -50,7 +50,8 @@ def ensure_repository(client: Elasticsearch, settings: Settings, readonly: bool 
 
 
 def snapshot_name(settings: Settings, kind: str, at: float) -> str:
-    return f"{settings.index_alias}-{kind}-{datetime.fromtimestamp(at, UTC):%Y%m%d-%H%M%S}"
+    moment = datetime.fromtimestamp(at, UTC)  # to the millisecond: two backups in one second are two snapshots
+    return f"{settings.index_alias}-{kind}-{moment:%Y%m%d-%H%M%S}-{moment.microsecond // 1000:03d}"
 
 
 def start(client: Elasticsearch, settings: Settings, kind: str, wait: bool) -> dict[str, Any]:
