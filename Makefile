@@ -12,6 +12,9 @@ up:  ## the whole system on this machine (no Docker), sample article ingested, s
 down:  ## stop exactly what `make up` started
 	@bash infra/local/down.sh
 
+status:  ## which parts of `make up` run, and whether each is making progress (exit 1 if any is not)
+	@bash infra/local/status.sh
+
 test:  ## the whole test suite against real Redis, Elasticsearch, Celery workers and HTTP
 	@bash infra/local/test.sh
 
@@ -49,4 +52,4 @@ chaos:  ## fault injection (issue 6): 10 scenarios on its own Redis and Elastics
 	@bash infra/local/install.sh >/dev/null
 	CHAOS_N=$${N:-2000} $(PY) -m tests.chaos $(ONLY)
 
-.PHONY: help up down test lint backup restore template settings-doc bench bench-quick bench-quality chaos
+.PHONY: help up down status test lint backup restore template settings-doc bench bench-quick bench-quality chaos

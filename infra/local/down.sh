@@ -3,17 +3,18 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-stop() {
-  local name=$1 pidfile="$RUN_DIR/$1.pid"
+stop() {  # stop NAME: its supervisor first (infra/local/supervise.sh), so that nothing starts it again
+  local name=$1 pidfile="$RUN_DIR/$1.pid" pid
   [ -s "$pidfile" ] || return 0
-  local pid; pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
+  pid=$(cat "$pidfile")
+  if alive "$pid"; then
     say "stopping $name ($pid)"
     kill -TERM "$pid"
-    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    for _ in $(seq 60); do alive "$pid" || break; sleep 0.5; done
+    alive "$pid" && kill -KILL "$pid"
   fi
   rm -f "$pidfile"
 }
 
+for name in flower beat indexer worker; do stop "$name.supervisor"; done
 for name in flower beat indexer worker search ingest elasticsearch redis; do stop "$name"; done

@@ -26,10 +26,13 @@ mkdir -p "$RUN_DIR" "$CACHE_DIR"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# A pid file whose process is gone counts as not running.
-running() {
-  local pidfile="$RUN_DIR/$1.pid"
-  [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+# A process is alive when it exists and is not a zombie: a process killed but not yet reaped by its parent
+# still answers `kill -0`, which once made `make up` take a dead worker for a running one.
+alive() {  # alive PID
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }  # the state follows the command name, which may itself hold spaces and parentheses
+  case "${stat%% *}" in Z | X | x | "") return 1 ;; esac
 }
 
 wait_for() {  # wait_for NAME SECONDS COMMAND...

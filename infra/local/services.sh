@@ -20,26 +20,38 @@ start_gunicorn() {  # start_gunicorn NAME PORT MODULE [GUNICORN OPTIONS...]
     --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "${@:4}" "$3"
 }
 
+# The Celery processes run under infra/local/supervise.sh, which starts one again whenever it ends (a crash,
+# or its watchdog ending it when it holds work and makes no progress). A part that is not running (gone, or
+# killed but not reaped) is started with a new supervisor; a stale supervisor of it is stopped first.
+supervised() {  # supervised NAME COMMAND...
+  local name=$1
+  shift
+  if [ -s "$RUN_DIR/$name.supervisor.pid" ] && alive "$(cat "$RUN_DIR/$name.supervisor.pid")"; then
+    kill -TERM "$(cat "$RUN_DIR/$name.supervisor.pid")" 2>/dev/null || true
+  fi
+  nohup "$ROOT/infra/local/supervise.sh" "$name" "$@" >> "$RUN_DIR/$name.out" 2>&1 &
+  for _ in $(seq 50); do running "$name" && return; sleep 0.1; done
+}
+
 start_worker() {
   running worker && return
   say "starting the Celery worker (metrics, readiness on 127.0.0.1:${WORKER_METRICS_PORT:-9808})"
-  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir worker)" "$BIN/celery" -A services.worker.app worker --detach --concurrency "${WORKER_CONCURRENCY:-2}" \
-    --pidfile "$RUN_DIR/worker.pid" --logfile "$RUN_DIR/worker.log" --loglevel INFO -n "worker@%h"
+  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir worker)" supervised worker "$BIN/celery" -A services.worker.app worker \
+    --concurrency "${WORKER_CONCURRENCY:-2}" --logfile "$RUN_DIR/worker.log" --loglevel INFO -n "worker@%h"
 }
 
 start_indexer() {
   running indexer && return
   say "starting the indexer: bulk writes to Elasticsearch (metrics, readiness on 127.0.0.1:${INDEXER_METRICS_PORT:-9809})"
   # Its queue, thread pool and prefetch come from services/indexer/tasks.py (INDEX_BATCH_* settings).
-  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir indexer)" "$BIN/celery" -A services.indexer.app worker --detach \
-    --pidfile "$RUN_DIR/indexer.pid" --logfile "$RUN_DIR/indexer.log" --loglevel INFO -n "indexer@%h"
+  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir indexer)" supervised indexer "$BIN/celery" -A services.indexer.app worker \
+    --logfile "$RUN_DIR/indexer.log" --loglevel INFO -n "indexer@%h"
 }
 
 start_beat() {
   running beat && return
   say "starting Celery beat"
-  "$BIN/celery" -A services.worker.app beat --detach --pidfile "$RUN_DIR/beat.pid" \
-    --logfile "$RUN_DIR/beat.log" --schedule "$RUN_DIR/celerybeat-schedule"
+  supervised beat "$BIN/celery" -A services.worker.app beat --logfile "$RUN_DIR/beat.log" --schedule "$RUN_DIR/celerybeat-schedule"
 }
 
 start_flower() {
