@@ -160,6 +160,23 @@ class Settings(BaseSettings):
     worker_heartbeat_s: float = Field(
         10.0, description="How often a worker refreshes its heartbeat key in Redis; it expires after three missed beats."
     )
+    worker_metrics_host: str = Field(
+        "127.0.0.1", description="Address the worker's and indexer's metrics ports bind to (compose: 0.0.0.0, for Prometheus)."
+    )
+    # Progress (services/worker/progress.py, health.py, watchdog.py): a consumer that holds work and finishes none.
+    stall_after_s: float = Field(
+        120.0,
+        description="A worker or indexer holding a message due this long without finishing it is not ready (stalled); "
+        "keep it above 2 x TASK_TIME_LIMIT_S.",
+    )
+    watchdog_restart_after_s: float = Field(
+        120.0,
+        description="A stall lasting this long while Redis and Elasticsearch answer ends the process (warm shutdown) so "
+        "its supervisor restarts it; 0: never.",
+    )
+    watchdog_exit_grace_s: float = Field(
+        60.0, description="How long the watchdog's warm shutdown may take before the process exits hard."
+    )
     flower_basic_auth: str = Field(
         "", description="`user:password[,user:password]` protecting Flower's page and API (Flower reads it itself)."
     )
@@ -183,23 +200,6 @@ class Settings(BaseSettings):
         """SWEEP_AFTER_S, or its default derived from the visibility timeout and the hard time limit."""
         return self.sweep_after_s or self.visibility_timeout_s + self.task_time_limit_s + 300
 
-    worker_metrics_host: str = Field(
-        "127.0.0.1", description="Address the worker's and indexer's metrics ports bind to (compose: 0.0.0.0, for Prometheus)."
-    )
-    # Progress (services/worker/progress.py, health.py, watchdog.py): a consumer that holds work and finishes none.
-    stall_after_s: float = Field(
-        120.0,
-        description="A worker or indexer holding a message due this long without finishing it is not ready (stalled); "
-        "keep it above 2 x TASK_TIME_LIMIT_S.",
-    )
-    watchdog_restart_after_s: float = Field(
-        120.0,
-        description="A stall lasting this long while Redis and Elasticsearch answer ends the process (warm shutdown) so "
-        "its supervisor restarts it; 0: never.",
-    )
-    watchdog_exit_grace_s: float = Field(
-        60.0, description="How long the watchdog's warm shutdown may take before the process exits hard."
-    )
     def redis_key(self, *parts: str) -> str:
         return ":".join((self.namespace, *parts))
 

@@ -35,6 +35,17 @@ alive() {  # alive PID
   case "${stat%% *}" in Z | X | x | "") return 1 ;; esac
 }
 
+# A part runs when its pid file names a live process. A pid file whose process is gone, dead but unreaped,
+# or another program (the pid reused after a reboot) counts as not running.
+running() {  # running NAME
+  local pidfile="$RUN_DIR/$1.pid" pid
+  [ -s "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  alive "$pid" && grep -qaE "${PROGRAM[$1]:-.}" "/proc/$pid/cmdline" 2>/dev/null
+}
+declare -A PROGRAM=([redis]=redis-server [elasticsearch]=java [ingest]=gunicorn [search]=gunicorn
+  [worker]=celery [indexer]=celery [beat]=celery [flower]=celery)
+
 wait_for() {  # wait_for NAME SECONDS COMMAND...
   local name=$1 limit=$2; shift 2
   local start=$SECONDS
