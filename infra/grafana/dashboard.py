@@ -62,6 +62,12 @@ ROWS: list[tuple[str, list[dict]]] = [
                 ],
             ),
             panel("Oldest waiting message", [("max by (queue) (newsroom_queue_oldest_message_age_seconds)", "{{queue}}")], "s"),
+            panel(
+                "Oldest message held by a consumer",
+                [("max by (role, instance) (newsroom_consumer_oldest_held_age_seconds)", "{{role}} {{instance}}")],
+                "s",
+                desc="Taken and not finished: past 120 s the consumer is stalled (ConsumerStalled; docs/guarantees.md).",
+            ),
         ],
     ),
     (

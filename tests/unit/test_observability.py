@@ -19,12 +19,14 @@ from shared.metrics import article_outcomes, reason_class
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "infra" / "grafana" / "dashboards" / "newsroom-pipeline.json"
 _NAME = re.compile(r"\bnewsroom_[a-z_]+")
+COLLECTORS = ("shared/queue_metrics.py", "shared/es/snapshot_metrics.py", "services/worker/progress.py")
 
 
 def exported_names() -> set[str]:
     names = {m._name for m in vars(metrics).values() if isinstance(m, MetricWrapperBase)}
     names |= {n.removesuffix("_total") for n in names}
-    names |= set(_NAME.findall((ROOT / "shared" / "queue_metrics.py").read_text()))
+    for collector in COLLECTORS:  # metrics read at scrape time, named in their collector's code
+        names |= set(_NAME.findall((ROOT / collector).read_text()))
     return names
 
 
