@@ -1,9 +1,9 @@
 """`make backup`: feed subscriptions, a Redis RDB and an Elasticsearch snapshot, then the manifest naming them.
 
 Order: the feeds are exported first (small; the RDB holds them too), then BGSAVE forks, then the snapshot
-starts, a few milliseconds later. Redis' copy is thus the older one: an article accepted in those
-milliseconds and not yet indexed when the snapshot started is in neither (docs/backups.md, "What a restore
-loses"); anything still in flight at the fork is in the RDB's in-flight ledger.
+starts moments later (one count, one repository lookup). Redis' copy is thus the older one: an article
+accepted in between and not yet indexed when the snapshot started is in neither (docs/backups.md, "What a
+restore loses"); anything still in flight at the fork is in the RDB's in-flight ledger.
 """
 
 from __future__ import annotations

@@ -35,14 +35,15 @@ def repository(settings: Settings) -> str:
 
 
 def ensure_repository(client: Elasticsearch, settings: Settings, readonly: bool = False) -> str:
-    """Register the repository unless it already is; a cluster that only restores registers it read-only,
-    because only one cluster may write to a repository."""
+    """Register the repository unless it already is. A cluster that only restores registers it read-only,
+    because only one cluster may write to a repository; the first snapshot it takes makes it writable."""
     name = repository(settings)
     try:
-        client.snapshot.get_repository(name=name)
-        return name
+        current = client.snapshot.get_repository(name=name)[name]["settings"]
     except NotFoundError:
-        pass
+        current = None
+    if current is not None and (readonly or str(current.get("readonly", "false")).lower() != "true"):
+        return name
     body = {"type": "fs", "settings": {"location": name, "readonly": readonly}}
     client.snapshot.create_repository(name=name, repository=body)
     log.info("snapshot repository %s registered (fs, %s)", name, "read-only" if readonly else "writable")

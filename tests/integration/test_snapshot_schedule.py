@@ -48,7 +48,11 @@ def names(listed: list[dict], kind: str) -> list[str]:
 def test_a_snapshot_is_taken_when_due_and_the_newest_scheduled_ones_are_kept(own: tuple[Elasticsearch, Settings]) -> None:
     es, settings = own
     hour = settings.snapshot_interval_s
+    snapshots.ensure_repository(es, settings, readonly=True)  # as a restore leaves it on a cluster of its own
     manual = snapshots.start(es, settings, snapshots.BACKUP, wait=True)["snapshot"]  # as `make backup` takes it
+    assert es.snapshot.get_repository(name=snapshots.repository(settings))[snapshots.repository(settings)]["settings"][
+        "readonly"
+    ] in (False, "false")  # writable again
     start = manual_time = snapshots.listed(es, settings)[0]["start_time_in_millis"] / 1000
 
     assert snapshots.tick(es, settings, manual_time + 60) == "not due"  # a backup a minute ago counts
