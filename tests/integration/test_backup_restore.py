@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import socket
 import subprocess
 import threading
 import uuid
@@ -37,7 +39,7 @@ from tests.integration.test_ingest_backpressure import side_stack
 from tests.stack import Stack, free_port, wait_until
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
-DRILL_PORT = 19400  # the fresh node's HTTP port (transport +100), clear of the chaos suite's 19200-19350
+DRILL_PORTS = range(19400, 19500)  # the fresh node's HTTP port (transport +100), clear of the chaos suite's 19200-19350
 FINAL = ("indexed", "duplicate")
 NEWS = {  # distinct texts, so that near-duplicate detection leaves them alone
     "Almaty": "Flood barriers went up along the Malaya Almatinka after a week of rain.",
@@ -88,13 +90,25 @@ def wait_final(side: Stack, ids: list[str], timeout: float) -> None:
         wait_until(lambda a=aid: side.status(a).get("status") in FINAL, timeout, what=f"{aid} indexed")
 
 
+def free_port_pair() -> int:
+    """An HTTP port whose transport port (+100) is free too: two test runs sharing the machine get a node each."""
+    for port in DRILL_PORTS:
+        with socket.socket() as http, socket.socket() as transport:
+            try:
+                http.bind(("127.0.0.1", port))
+                transport.bind(("127.0.0.1", port + 100))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port pair in {DRILL_PORTS}")
+
+
 @pytest.fixture(scope="module")
 def fresh_node() -> Iterator[Future[ChaosElasticsearch]]:
     """A node of its own, with the same path.repo, started while the drill's articles are being indexed."""
-    node = ChaosElasticsearch("restore-drill", 1, DRILL_PORT)
+    node = ChaosElasticsearch(f"restore-drill-{os.getpid()}", 1, free_port_pair())
 
     def start() -> ChaosElasticsearch:
-        node.wipe()  # what an interrupted run left
         node.start()
         return node
 
