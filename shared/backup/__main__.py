@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import redis
+from elasticsearch import NotFoundError
 
 from shared.backup import folders
 from shared.backup.restore import restore_folder, restore_snapshot
@@ -38,17 +39,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     es = make_client(settings)
     # As the services build theirs; a BGSAVE wait polls, so no request needs a long timeout.
     client = redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=3)
-    if args.command == "backup":
-        print(backup(es, client, settings))
-    elif args.command == "restore" and args.snapshot:
-        print(restore_snapshot(es, client, settings, args.snapshot))
-    elif args.command == "restore":
-        print(restore_folder(es, client, settings, folders.find(settings, args.folder)))
-    else:
-        for folder in folders.complete(settings):
-            print(f"backup   {folder}")
-        for snap in snapshots.listed(es, settings):
-            print(f"snapshot {snap['snapshot']}  {snap['state']}  {snap['start_time']}")
+    try:
+        if args.command == "backup":
+            print(backup(es, client, settings))
+        elif args.command == "restore" and args.snapshot:
+            print(restore_snapshot(es, client, settings, args.snapshot))
+        elif args.command == "restore":
+            print(restore_folder(es, client, settings, folders.find(settings, args.folder)))
+        else:
+            for folder in folders.complete(settings):
+                print(f"backup   {folder}")
+            for snap in snapshots.listed(es, settings):
+                print(f"snapshot {snap['snapshot']}  {snap['state']}  {snap['start_time']}")
+    except (
+        FileNotFoundError,
+        LookupError,
+        RuntimeError,
+        NotFoundError,
+    ) as exc:  # what an operator can act on, without a traceback
+        logging.getLogger("shared.backup").error("%s failed: %s", args.command, exc)
+        return 1
     return 0
 
 
