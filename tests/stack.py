@@ -147,6 +147,7 @@ def live_stack(overrides: dict[str, str] | None = None) -> Iterator[Stack]:
     logs.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO"}
     env["FEED_FETCH_ADDRESSES"] = "loopback"  # the tests' feed servers listen on 127.0.0.1
+    env["SNAPSHOT_INTERVAL_S"] = "0"  # a test's beat takes no scheduled snapshots (test_snapshot_schedule does its own)
     env.update(overrides or {})
     settings = Settings(namespace=namespace, **{key.lower(): value for key, value in (overrides or {}).items()})
     es = make_client(settings)

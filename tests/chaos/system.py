@@ -42,6 +42,7 @@ CHAOS_ENV = {
     # worker come back by redelivery first; only messages really lost (Redis killed mid-BRPOP) need the sweeper.
     "SWEEP_AFTER_S": "35",
     "SWEEP_INTERVAL_S": "5",
+    "SNAPSHOT_INTERVAL_S": "0",  # no scheduled snapshots of a scenario's index into the shared repository
 }
 
 
