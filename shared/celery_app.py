@@ -69,6 +69,10 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "global_keyprefix": f"{settings.namespace}:",
         },
         broker_connection_retry_on_startup=True,
+        # Reconnect every second or two after a broker outage, not every 30 s (shared/broker_consumer.py), and
+        # never give up: a worker that stopped trying after 100 attempts would outlive a long outage idle.
+        worker_consumer="shared.broker_consumer:Consumer",
+        broker_connection_max_retries=None,
         # Task events cost the worker's main process about as much as receiving the tasks (a publish per
         # received/started/succeeded task): off unless TASK_EVENTS is set. Flower switches them on in the
         # running workers itself (its enable_events), so its task pages work while it runs.

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     max_worker_losses: int = Field(
         3, description="Deliveries of one article that killed or hung its worker before it is dead-lettered as poison."
     )
+    broker_reconnect_max_s: float = Field(
+        2.0, description="Longest wait between a worker's attempts to reach a lost broker again (Celery's own: 30 s)."
+    )
     publish_timeout_s: float = Field(3.0, description="How long the ingest service tries to queue before answering 503.")
     status_ttl_s: int = Field(7 * 24 * 3600, description="How long an article's processing status stays readable.")
     max_body_bytes: int = Field(
