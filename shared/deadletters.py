@@ -18,6 +18,20 @@ from shared.status import StatusStore, now_iso
 log = logging.getLogger(__name__)
 
 PUBLIC_FIELDS = ("id", "reason", "attempts", "failed_at")
+REASON_MAX_CHARS = 1000
+REASON_HEAD_CHARS = 300
+_ELIDED = " [… {} characters left out …] "
+
+
+def bounded_reason(reason: str, limit: int = REASON_MAX_CHARS) -> str:
+    """`reason` within `limit` characters, its cause kept: the head says what failed (the stage, the exception or
+    Elasticsearch's error type), the tail why (an exception's last words, Elasticsearch's innermost cause); a long
+    middle, usually an echo of the input ("Preview of field's value: 'xxx…'"), is left out."""
+    if len(reason) <= limit:
+        return reason
+    head = min(REASON_HEAD_CHARS, limit // 3)
+    tail = limit - head - len(_ELIDED.format(len(reason)))
+    return reason[:head] + _ELIDED.format(len(reason) - head - tail) + reason[len(reason) - tail :]
 
 
 class DeadLetters:
@@ -79,7 +93,9 @@ def replay_payload(record: dict[str, Any]) -> dict[str, Any]:
 
 def dead_letter(client: redis.Redis, payload: dict[str, Any], reason: str, attempts: int) -> None:
     """Make an article final as failed, from either stage: in the dead-letter list with its reason and attempts,
-    status `failed`, out of the in-flight ledger (unless a newer copy was accepted since), counted by reason."""
+    status `failed`, out of the in-flight ledger (unless a newer copy was accepted since), counted by reason. The
+    reason is bounded here, for every caller, keeping its head and its cause (`bounded_reason`)."""
+    reason = bounded_reason(reason)
     log.error("article %s dead-lettered after %d attempt(s): %s", payload.get("id"), attempts, reason)
     DEAD_LETTERED.labels(reason_class(reason)).inc()  # ops (issue 7)
     DeadLetters(client).add(payload, reason, attempts)

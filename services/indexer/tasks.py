@@ -22,7 +22,7 @@ from services.indexer.consumer import SettledBatches
 from services.indexer.outage import EngineUnavailable, wait_for_engine
 from services.worker import metrics  # ops (issue 7): bulk size and latency, freshness, dead letters
 from shared.celery_app import INDEX_TASK, make_celery
-from shared.deadletters import dead_letter
+from shared.deadletters import bounded_reason, dead_letter
 from shared.dedup import find_duplicates
 from shared.es.client import is_reachable, make_client
 from shared.es.index import ensure_index
@@ -102,7 +102,7 @@ def write_batch(items: list[Item]) -> Settlement:
                 outcome = bulk_index_documents(es(), settings.index_alias, documents, versions)
             break
         except Exception as exc:  # any failure of the request as a whole
-            reason = f"{type(exc).__name__}: {exc}"[:500]
+            reason = bounded_reason(f"{type(exc).__name__}: {exc}")
             if not is_transient_error(exc) or engine_reachable():
                 outcome = all_retryable(plan, reason)  # the articles' own failure: their bounded retries
                 break

@@ -72,7 +72,7 @@ def start_delivery(task_id: str, article_ids: list[str]) -> int:
 
 
 def fail(payload: dict[str, Any], reason: str, attempts: int) -> None:
-    """The article cannot be processed: dead-letter it with the reason and the attempts."""
+    """The article cannot be processed: dead-letter it with the reason (bounded there, its cause kept) and the attempts."""
     dead_letter(redis_client(), payload, reason, attempts)
 
 
@@ -107,7 +107,7 @@ class ArticleTask(Task):
         if isinstance(exc, TimeLimitExceeded):
             self.hard_time_limit(payloads[0], task_id, int((kwargs or {}).get("hangs", 0)), attempts)
             return
-        fail(payloads[0], f"unexpected: {type(exc).__name__}: {exc}"[:1000], attempts)
+        fail(payloads[0], f"unexpected: {type(exc).__name__}: {exc}", attempts)
 
     def hard_time_limit(self, payload: dict[str, Any], task_id: str, hangs: int, attempts: int) -> None:
         """The child was killed at the hard limit: send the article again (a stalled Elasticsearch looks the same
@@ -195,7 +195,7 @@ def normalize_or_fail(payload: dict[str, Any], attempts: int) -> NormalizedArtic
     except SoftTimeLimitExceeded:
         raise
     except Exception as exc:  # noqa: BLE001
-        fail(payload, f"normalize: {type(exc).__name__}: {exc}"[:1000], attempts)
+        fail(payload, f"normalize: {type(exc).__name__}: {exc}", attempts)
         return None
 
 

@@ -10,6 +10,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from shared.analysis.document import search_fields
 from shared.article import NormalizedArticle
+from shared.deadletters import bounded_reason
 from shared.status import now_iso
 
 
@@ -23,6 +24,16 @@ def to_document(article: NormalizedArticle) -> dict[str, Any]:
         doc["location"] = loc
     doc.update(search_fields(doc))  # stems in the article's language, completion inputs
     return doc
+
+
+def error_text(error: Any) -> str:
+    """Elasticsearch's error for one document, bounded: `type: reason` down its `caused_by` chain, the innermost
+    (the cause) last, where `bounded_reason` keeps it."""
+    parts: list[str] = []
+    while isinstance(error, dict) and len(parts) < 5:
+        parts.append(f"{error.get('type')}: {error.get('reason')}")
+        error = error.get("caused_by")
+    return bounded_reason(" / caused by ".join(parts) if parts else str(error))
 
 
 @dataclass
@@ -65,7 +76,7 @@ def bulk_index_documents(
     )
     for ok, item in results:
         info = item.get("index", {})
-        doc_id, status, error = str(info.get("_id")), int(info.get("status") or 0), str(info.get("error"))[:500]
+        doc_id, status, error = str(info.get("_id")), int(info.get("status") or 0), error_text(info.get("error"))
         if ok:
             outcome.stored.append(doc_id)
         elif status == 409:
