@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.settings import get_settings
+from shared.limits import MAX_BODY, MAX_NAME, MAX_SHORT, MAX_SUBTITLE, es_length, unstorable
 
-# Field lengths come from the settings (MAX_TEXT_CHARS, MAX_SHORT_CHARS), read once at import.
-MAX_TEXT = get_settings().max_text_chars
-MAX_SHORT = get_settings().max_short_chars
+
+def _storable(value: str) -> str:
+    """A string the system can store: no U+0000, no lone surrogate (shared/limits.py)."""
+    problem = unstorable(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _within_body_size(value: str) -> str:
+    length = es_length(value)
+    if length > MAX_BODY:
+        raise ValueError(
+            f"is {length} characters long as Elasticsearch counts them (a character beyond U+FFFF, such as an emoji, "
+            f"counts twice); at most {MAX_BODY}"
+        )
+    return value
+
+
+# Lengths and characters follow the size policy (shared/limits.py): what the index can store, search and highlight.
+Storable = AfterValidator(_storable)
 
 
 class ArticleIn(BaseModel):
@@ -18,16 +36,16 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    url: str | None = Field(None, max_length=MAX_SHORT)
-    title: str | None = Field(None, max_length=MAX_SHORT)
-    subtitle: str | None = Field(None, max_length=MAX_SHORT * 5)
-    body: str | None = Field(None, max_length=MAX_TEXT)
-    published_at: str | None = Field(None, max_length=200)
-    location: str | None = Field(None, max_length=500)
-    source: str | None = Field(None, max_length=500)
-    language: str | None = Field(None, max_length=35)
-    authors: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(default_factory=list, max_length=100)
-    tags: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(default_factory=list, max_length=200)
+    url: Annotated[str, Field(max_length=MAX_SHORT), Storable] | None = None
+    title: Annotated[str, Field(max_length=MAX_SHORT), Storable] | None = None
+    subtitle: Annotated[str, Field(max_length=MAX_SUBTITLE), Storable] | None = None
+    body: Annotated[str, Field(max_length=MAX_BODY), Storable, AfterValidator(_within_body_size)] | None = None
+    published_at: Annotated[str, Field(max_length=200), Storable] | None = None
+    location: Annotated[str, Field(max_length=MAX_NAME), Storable] | None = None
+    source: Annotated[str, Field(max_length=MAX_NAME), Storable] | None = None
+    language: Annotated[str, Field(max_length=35), Storable] | None = None
+    authors: list[Annotated[str, Field(max_length=MAX_SHORT), Storable]] = Field(default_factory=list, max_length=100)
+    tags: list[Annotated[str, Field(max_length=MAX_SHORT), Storable]] = Field(default_factory=list, max_length=200)
 
     @field_validator("authors", "tags", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from services.ingest.bodies import read_json, read_page
 from services.ingest.queueing import Queue
 from shared.article import ArticleIn, looks_like_ninjs, ninjs_to_article
 from shared.ids import article_id
+from shared.limits import unstorable
 from shared.settings import Settings
 from shared.status import StatusStore
 from shared.web import ApiError
@@ -96,6 +97,8 @@ def post_raw() -> Any:
     for name, value in (("url", url), ("source", source)):
         if value and len(value) > limit:
             raise ApiError(400, "invalid_parameter", f"{name} is longer than {limit} characters", name)
+        if value and (problem := unstorable(value)):
+            raise ApiError(400, "invalid_parameter", f"{name} {problem}", name)
     _queue().check_capacity()
     payload = {
         "id": article_id(url, None, content),

@@ -58,7 +58,8 @@ FIELDS: tuple[Field, ...] = (
     Field("indexed_at", {"type": "date"}),
     Field("content_hash", KEYWORD),
     Field("duplicate_of", KEYWORD),
-    Field("notes", {"type": "keyword", "index": False}),
+    # Not searched, but kept in doc values, where a value over 32,766 bytes fails the whole document: ignore_above.
+    Field("notes", {"type": "keyword", "index": False, "ignore_above": 1024}),
     # Near-duplicates (shared/dedup.py): MinHash LSH band keys; two articles sharing one are compared.
     Field("dedup_bands", KEYWORD),
     # Search issue: language-aware stems (filled by to_document) and completions for /v1/suggest.

@@ -7,7 +7,7 @@ from typing import Any
 from shared import metrics
 from shared.article import Location, NormalizedArticle
 from shared.dedup import band_keys
-from shared.extraction import body_rules, meta_rules, parsers, place_rules, text_rules
+from shared.extraction import body_rules, limit_rules, meta_rules, parsers, place_rules, text_rules
 from shared.extraction.charset import decode_page
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
@@ -16,10 +16,14 @@ from shared.ids import content_hash
 
 assert parsers  # imported for its side effect: the format registry
 
-# Order matters: clean text first; the place before the date (its zone gives the offset).
+# Order matters: characters that are not text out before anything reads the fields; clean text; the body's head
+# trimmed, then every field within its size (shared/limits.py: the note tells what is stored, and later rules
+# read what is indexed); the place before the date (its zone gives the offset).
 RULES: list[Rule] = [
+    *limit_rules.CHARACTER_RULES,
     *text_rules.RULES,
     *body_rules.RULES,
+    *limit_rules.SIZE_RULES,
     *meta_rules.LANGUAGE_RULES,
     *place_rules.RULES,
     *meta_rules.DATE_RULES,
@@ -33,7 +37,8 @@ class UnparseablePayload(ValueError):
     """The payload is not one the workers know how to read at all (the worker dead-letters it)."""
 
 
-def _checked(payload: Any) -> dict[str, Any]:
+def _checked(payload: Any) -> tuple[dict[str, Any], list[str]]:
+    """The payload as the parsers take it, and the notes of what was done to it."""
     if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
         raise UnparseablePayload("a payload must be an object with a string `id`")
     if payload.get("kind") == "raw":
@@ -42,10 +47,12 @@ def _checked(payload: Any) -> dict[str, Any]:
             content = decode_page(bytes(content), payload.get("charset"))
         if not isinstance(content, str):
             raise UnparseablePayload("a raw page needs its `content` as text")
-        payload = {**payload, "content": content[:MAX_PAGE_CHARS]}
+        if len(content) > MAX_PAGE_CHARS:
+            note = f"page cut at {MAX_PAGE_CHARS} of {len(content)} characters before extraction"
+            return {**payload, "content": content[:MAX_PAGE_CHARS]}, [note]
     elif payload.get("kind") in ("article", "ninjs") and not isinstance(payload.get("article"), dict):
         raise UnparseablePayload("an article payload needs an `article` object")
-    return payload
+    return payload, []
 
 
 def _fallback(payload: dict[str, Any], exc: Exception) -> Draft:
@@ -58,7 +65,7 @@ def _fallback(payload: dict[str, Any], exc: Exception) -> Draft:
 
 def normalize(payload: dict[str, Any]) -> NormalizedArticle:
     """Never raises for a payload of a known kind; `UnparseablePayload` for one that is not."""
-    payload = _checked(payload)
+    payload, notes = _checked(payload)
     try:
         parser = parser_for(payload)
     except ValueError as exc:
@@ -70,6 +77,7 @@ def normalize(payload: dict[str, Any]) -> NormalizedArticle:
         raise
     except Exception as exc:  # noqa: BLE001 - a parser's failure on odd input must not lose the article
         draft = _fallback(payload, exc)
+    draft.notes[:0] = notes
     run_rules(draft, RULES)
     return to_article(draft, ingested_at=payload.get("accepted_at"))
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import feedparser
 
+from shared.limits import without_unstorable
+
 
 class FeedError(Exception):
     """The document is not a feed feedparser can read."""
@@ -35,7 +37,16 @@ def entry_to_article(entry: Any, source: str | None, language: str | None) -> di
         "source": source,
         "language": language,
     }
+    # A feed cannot be answered with a 400: characters the system cannot store (`&#0;` in the XML) are dropped here
+    # rather than refusing the entry; the normalizer removes the other control characters, with a note.
+    article = {k: _storable(v) for k, v in article.items() if v}
     return {"article": {k: v for k, v in article.items() if v}, "full_content": full}
+
+
+def _storable(value: Any) -> Any:
+    if isinstance(value, str):
+        return without_unstorable(value)
+    return [without_unstorable(v) if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
 
 
 def parse_feed(content: bytes, source: str | None = None) -> list[dict[str, Any]]:
