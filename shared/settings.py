@@ -83,8 +83,18 @@ class Settings(BaseSettings):
     max_batch_items: int = Field(1000, description="Most articles in one batch request.")
     # Ingest limits and backpressure (issue 5).
     max_json_depth: int = Field(32, description="Deepest nesting of objects and arrays a JSON body may have (400 beyond).")
-    max_text_chars: int = Field(1_000_000, description="Longest `body` of an article, in characters (400 beyond).")
-    max_short_chars: int = Field(2_000, description="Longest `url`, `title`, author or tag, in characters (400 beyond).")
+    # One size policy from ingest to index (shared/limits.py, docs/ingest-limits.md).
+    max_text_chars: int = Field(
+        1_000_000,
+        description="Longest article body, in characters as Elasticsearch counts them (UTF-16: an emoji counts 2): a JSON "
+        "body over it is a 400, a longer extracted one (a page) is cut at a paragraph with a note; at most the index's "
+        "highlight.max_analyzed_offset (1000000).",
+    )
+    max_short_chars: int = Field(
+        2_000,
+        description="Longest `url`, `title`, author or tag, in characters (400 beyond; a longer title, author or tag taken "
+        "from a page is cut with a note).",
+    )
     queue_max_depth: int = Field(
         10_000,
         description="Accepted articles not yet indexed or dead-lettered beyond which the ingest service answers 429 "
