@@ -30,6 +30,24 @@ class Settings(BaseSettings):
     ingest_port: int = Field(8081, description="Port of the ingest service.")
     search_port: int = Field(8082, description="Port of the search service and newsroom page.")
     flower_port: int = Field(5555, description="Port of the Flower queue dashboard.")
+    # How the ingest and search services are served (shared/serving.py, docs/adr/0005-serving-slow-clients.md).
+    gunicorn_workers: int = Field(2, description="gunicorn worker processes of the ingest service and of the search service.")
+    http_worker_connections: int = Field(
+        1000, description="Connections one service worker process holds at once (a greenlet each, so idle ones cost no thread)."
+    )
+    http_keepalive_s: int = Field(
+        5,
+        description="Seconds a client may take to send a request's line and headers, the first request's too, and may "
+        "leave a connection idle between requests; then it is closed.",
+    )
+    http_read_timeout_s: float = Field(
+        30.0,
+        description="Longest pause while a service reads a request body or writes an answer; then the connection closes "
+        "(a stalled ingest body: 408).",
+    )
+    http_worker_timeout_s: int = Field(
+        60, description="A service worker process that does not check in for this long (a request holding its CPU) is replaced."
+    )
     worker_concurrency: int = Field(2, description="Celery worker processes.")
     # Indexing in bulk (issue 8): the indexer gathers normalized articles and writes them in one bulk request.
     articles_per_task: int = Field(

@@ -35,6 +35,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def gunicorn_argv(port: int, module: str, *options: str) -> list[str]:
+    """gunicorn serving `module` on 127.0.0.1:`port` with the configuration of `make up` and compose (shared/serving.py);
+    `options` override it (`--workers`, `1`)."""
+    return [str(BIN / "gunicorn"), "-c", "python:shared.serving", "--bind", f"127.0.0.1:{port}", *options, module]
+
+
 def wait_until(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while True:
@@ -62,9 +68,9 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     metrics_ports: dict[str, int] = field(default_factory=dict)  # a worker's own /metrics and /readyz port, by name
 
-    def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - the process keeps it open
-        env = {**self.env, **self.metrics_env(name)}
+        env = {**self.env, **(env or {}), **self.metrics_env(name)}
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.processes[name] = proc
         return proc
@@ -78,8 +84,9 @@ class Stack:
         port = str(self.metrics_ports[name])
         return {"PROMETHEUS_MULTIPROC_DIR": str(folder), "WORKER_METRICS_PORT": port, "INDEXER_METRICS_PORT": port}
 
-    def start_gunicorn(self, name: str, port: int, module: str) -> str:
-        self.start(name, [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", module])
+    def start_gunicorn(self, name: str, port: int, module: str, env: dict[str, str] | None = None) -> str:
+        """A service as `make up` and compose serve it (shared/serving.py); `env`: settings of this one service."""
+        self.start(name, gunicorn_argv(port, module), env)
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what=f"{name} /readyz")
         return url
@@ -148,6 +155,9 @@ def live_stack(overrides: dict[str, str] | None = None) -> Iterator[Stack]:
     env = {**os.environ, "NAMESPACE": namespace, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO"}
     env["FEED_FETCH_ADDRESSES"] = "loopback"  # the tests' feed servers listen on 127.0.0.1
     env["SNAPSHOT_INTERVAL_S"] = "0"  # a test's beat takes no scheduled snapshots (test_snapshot_schedule does its own)
+    # Every test client is 127.0.0.1, one client to the per-address limits: the session's search service lifts them
+    # (tests/hostile/ starts search services of its own with them set).
+    env.update(SEARCH_ADDRESS_RATE_LIMIT="", SEARCH_PIT_MAX_PER_CLIENT="1000")
     env.update(overrides or {})
     settings = Settings(namespace=namespace, **{key.lower(): value for key, value in (overrides or {}).items()})
     es = make_client(settings)

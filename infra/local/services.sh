@@ -13,11 +13,13 @@ fresh_metrics_dir() {  # fresh_metrics_dir NAME -> prints the folder
   rm -rf "$dir" && mkdir -p "$dir" && echo "$dir"
 }
 
-start_gunicorn() {  # start_gunicorn NAME PORT MODULE [GUNICORN OPTIONS...]
+# Worker class, processes, connections and timeouts come from shared/serving.py, the one definition compose and
+# the tests use too (GUNICORN_WORKERS, HTTP_* settings; docs/adr/0005-serving-slow-clients.md).
+start_gunicorn() {  # start_gunicorn NAME PORT MODULE
   running "$1" && return
   say "starting the $1 service on 127.0.0.1:$2"
-  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir "$1")" "$BIN/gunicorn" --daemon --bind "127.0.0.1:$2" --workers "${GUNICORN_WORKERS:-2}" --timeout 60 \
-    --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "${@:4}" "$3"
+  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir "$1")" "$BIN/gunicorn" -c python:shared.serving --daemon --bind "127.0.0.1:$2" \
+    --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "$3"
 }
 
 # The Celery processes run under infra/local/supervise.sh, which starts one again whenever it ends (a crash,
@@ -66,9 +68,7 @@ start_flower() {
 }
 
 start_gunicorn ingest "$INGEST_PORT" services.ingest.wsgi:app
-# Search waits on Elasticsearch most of a request: threads keep concurrent readers from queueing behind
-# each other (make bench, row 4 against 4t: p50 at 4 clients ×1.59 → ×1.21 of direct Elasticsearch).
-start_gunicorn search "$SEARCH_PORT" services.search.wsgi:app --worker-class gthread --threads "${SEARCH_THREADS:-8}"
+start_gunicorn search "$SEARCH_PORT" services.search.wsgi:app
 start_worker
 start_indexer
 start_beat

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from flask import Request
 from gunicorn.http.errors import ParseException
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wsgi import ClosingIterator, get_content_length, get_input_stream
 
 from shared.web import ApiError
@@ -39,6 +40,11 @@ def read_bytes(request: Request) -> bytes:
         data = stream.read()
     except ParseException as exc:  # gunicorn's parser: a chunk not framed as HTTP/1.1 says (its size, its CRLF)
         raise ApiError(400, "invalid_body", f"the chunked body is malformed: {exc!r}", "body") from exc
+    except (TimeoutError, ClientDisconnected) as exc:  # werkzeug turns a socket timeout under a Content-Length into the latter
+        if not any(isinstance(e, TimeoutError) for e in (exc, exc.__context__)):
+            raise
+        # The client paused longer than HTTP_READ_TIMEOUT_S (shared/serving.py, docs/adr/0005-serving-slow-clients.md).
+        raise ApiError(408, "body_timeout", "the body stopped arriving before its end", "body") from exc
     if limit is not None and len(data) > limit:
         raise _too_large(limit)
     return data

@@ -11,7 +11,7 @@ import requests
 
 from shared.es.index import ensure_index
 from shared.settings import Settings
-from tests.stack import BIN, Stack, free_port, wait_until
+from tests.stack import Stack, free_port, gunicorn_argv, wait_until
 
 
 @contextmanager
@@ -62,7 +62,7 @@ def test_redis_unreachable_answers_503_with_retry_after(stack: Stack) -> None:
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"
     with side_stack(stack, REDIS_URL=dead_redis, PUBLISH_TIMEOUT_S="1") as side:
         port = free_port()
-        side.start("ingest", [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "services.ingest.wsgi:app"])
+        side.start("ingest", gunicorn_argv(port, "services.ingest.wsgi:app"))
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: requests.get(f"{url}/healthz", timeout=2).ok, 60, what="ingest /healthz")
         for path, kwargs in (

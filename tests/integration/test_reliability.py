@@ -15,7 +15,7 @@ from shared.celery_app import PROCESS_TASK, make_celery
 from shared.deadletters import DeadLetters
 from shared.ids import article_id
 from tests.chaos.census import writes_in_logs
-from tests.stack import BIN, ROOT, Stack, free_port, wait_until
+from tests.stack import ROOT, Stack, free_port, gunicorn_argv, wait_until
 
 
 def payload(word: str, title: str, accepted_at: str, url: str | None = None) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def test_dead_letter_limit_is_checked(stack: Stack) -> None:
 def test_without_redis_the_ingest_service_answers_503_with_retry_after(stack: Stack) -> None:
     port, dead_redis = free_port(), free_port()  # nothing listens on dead_redis
     env = {**stack.env, "REDIS_URL": f"redis://127.0.0.1:{dead_redis}/0", "PUBLISH_TIMEOUT_S": "1"}
-    argv = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "services.ingest.wsgi:app"]
+    argv = gunicorn_argv(port, "services.ingest.wsgi:app", "--workers", "1")
     with open(stack.logs / "ingest-no-redis.log", "ab") as log:
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:

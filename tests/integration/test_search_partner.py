@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.stack import BIN, ROOT, Stack, free_port, wait_until
+from tests.stack import ROOT, Stack, free_port, gunicorn_argv, wait_until
 
 KEY_ACME = "acme-secret-0123456789"
 KEY_BETA = "beta-secret-9876543210"
@@ -32,8 +32,8 @@ def partner_url(stack: Stack) -> Iterator[str]:
     }
     log = stack.logs / "search-partner.log"
     with open(log, "ab") as out:
-        argv = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-"]
-        proc = subprocess.Popen([*argv, "services.search.wsgi:app"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        argv = gunicorn_argv(port, "services.search.wsgi:app", "--access-logfile", "-")
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what="partner search service")
