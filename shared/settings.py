@@ -182,6 +182,44 @@ class Settings(BaseSettings):
     search_cors_origins: str = Field(
         "", description="Origins allowed to call /v1/* from a browser, comma-separated (`*` for any)."
     )
+    # Hostile or careless clients (docs/search-limits.md, docs/adr/ on cursors): what one client may cost the others.
+    search_address_rate_limit: str = Field(
+        "600/minute",
+        description="Requests one client address may make to /v1/* when no API keys are configured (flask-limiter "
+        "syntax; empty: unlimited).",
+    )
+    search_trusted_proxies: int = Field(
+        0,
+        description="Reverse proxies in front of the search service: the client address is then read from "
+        "X-Forwarded-For, that many hops from the right (0: the connecting address).",
+    )
+    search_cursor_secret: str = Field(
+        "",
+        description="Key signing every `next_cursor` (HMAC-SHA256, at least 16 characters); empty: one is generated "
+        "once and kept in Redis (`<NAMESPACE>:search:cursor-secret`), shared by every worker and restart.",
+    )
+    search_cursor_ttl_s: int = Field(
+        3600,
+        description="How long a `next_cursor` stays usable; one inside a point in time no longer than SEARCH_PIT_KEEP_ALIVE.",
+    )
+    search_pit_max_per_client: int = Field(
+        10,
+        description="Points in time one API key (without keys: one client address) may hold open; past it a relevance "
+        "order pages without one (`paging: live`).",
+    )
+    search_timeout: str = Field(
+        "2s",
+        description="Elasticsearch's time budget for one search; past it the answer holds what was found by then, "
+        "flagged `partial: true`.",
+    )
+    search_max_prefix_terms: int = Field(
+        8, description="Most `word*` prefix terms in one `q` (400 beyond); each needs 2 characters or more before the `*`."
+    )
+    search_highlight_max_chars: int = Field(
+        100_000,
+        description="Characters of a body searched for the snippet's match; a match past them is not highlighted "
+        "(the body's start is shown).",
+    )
     log_level: str = Field("INFO", description="Log level of every service.")
     # Operations (issue 7): worker metrics and readiness, Flower access.
     worker_metrics_port: int = Field(

@@ -6,7 +6,9 @@ import redis
 from flask import Flask
 
 from services.search import openapi, page, routes
+from services.search.cursor import cursor_secret, duration_s
 from services.search.partner import install_partner_access
+from services.search.pits import PitSlots
 from shared.es.client import make_client
 from shared.logs import configure_logging
 from shared.settings import Settings, get_settings
@@ -21,6 +23,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     es_client = make_client(settings)
     redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
     app.extensions.update(es=es_client, redis=redis_client)
+    keep_alive_s = duration_s(settings.search_pit_keep_alive)
+    duration_s(settings.search_timeout)  # a SEARCH_TIMEOUT Elasticsearch could not read fails here, not every search
+    pits = PitSlots(redis_client, settings.redis_key("search", "pits"), settings.search_pit_max_per_client, keep_alive_s)
+    app.extensions["pit_slots"] = pits
+    if settings.search_cursor_secret:  # checked at start; without it the one in Redis is fetched at first use
+        app.extensions["cursor_secret"] = cursor_secret(settings, redis_client)
     install_error_handlers(app)
     install_partner_access(app, settings)
     app.register_blueprint(health_blueprint(redis_client, es_client))

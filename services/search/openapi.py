@@ -25,7 +25,8 @@ PARAMETERS = [
     _param(
         "q",
         {"type": "string", "maxLength": 1000},
-        'Full text of title, subtitle, body and dateline place: "phrase", -exclude, a OR b, a AND b, NOT a, prefix*, ( ).',
+        'Full text of title, subtitle, body and dateline place: "phrase", -exclude, a OR b, a AND b, NOT a, prefix*, ( ). '
+        "At most 64 words and 8 prefix terms, each with 2 characters or more before the *.",
     ),
     _param("location", {"type": "string"}, "City; repeat for any of several.", repeat=True),
     _param("country", {"type": "string"}, "ISO 3166 alpha-2 code or English name; repeatable.", repeat=True),
@@ -37,14 +38,18 @@ PARAMETERS = [
         "sort", {"type": "string", "enum": ["relevance", "newest", "oldest"]}, "Order (relevance: newest first when q is empty)."
     ),
     _param("size", {"type": "integer", "minimum": 1, "maximum": 100}, "Hits per page (default 10)."),
-    _param("cursor", {"type": "string"}, "next_cursor of the previous page (same q and sort)."),
+    _param("cursor", {"type": "string"}, "next_cursor of the previous page (same q and sort), signed and short-lived."),
     _param("interval", {"type": "string", "enum": ["day", "week", "month", "year"]}, "Date histogram bar width."),
     _param("include_duplicates", {"type": "boolean"}, "Also list articles found to duplicate another (default false)."),
     _param("near", {"type": "string"}, "lat,lon: only articles placed within `within` of this point."),
-    _param("within", {"type": "string"}, "Distance for near, such as 50km (default), 800m, 20mi."),
+    _param("within", {"type": "string"}, "Distance above 0 for near, such as 50km (default), 800m, 20mi."),
     _param("bbox", {"type": "string"}, "top,left,bottom,right (lat,lon,lat,lon): only articles placed inside."),
     _param("facets", {"type": "string", "enum": ["geo"]}, "Extra facets: geo adds a geohash grid.", repeat=True),
-    _param("geo_precision", {"type": "integer", "minimum": 1, "maximum": 8}, "Geohash length of the geo facet (default 3)."),
+    _param(
+        "geo_precision",
+        {"type": "integer", "minimum": 1, "maximum": 8},
+        "Geohash length of the geo facet (default 3); above 3 only over an area (bbox, near/within) of at most 32768 cells.",
+    ),
 ]
 
 LOCATION = {
@@ -122,11 +127,18 @@ SEARCH_ANSWER = {
     "properties": {
         "total": {"type": "integer"},
         "took_ms": {"type": "integer"},
+        "partial": {"type": "boolean", "description": "Elasticsearch ran out of time (SEARCH_TIMEOUT): hits and counts so far."},
+        "paging": {
+            "type": "string",
+            "enum": ["stable", "live"],
+            "description": "live: a relevance order paged without a point in time (this client's cap reached); "
+            "pages may repeat or skip an article while articles arrive.",
+        },
         "next_cursor": NULLABLE_STRING,
         "hits": {"type": "array", "items": HIT},
         "facets": FACETS,
     },
-    "required": ["total", "took_ms", "next_cursor", "hits", "facets"],
+    "required": ["total", "took_ms", "partial", "paging", "next_cursor", "hits", "facets"],
 }
 SUGGESTIONS = {
     "type": "object",
@@ -160,7 +172,7 @@ def _partner_errors() -> dict[str, Any]:
     return {
         "401": json_answer(ERROR, "X-API-Key missing or unknown (only when keys are configured)"),
         "429": {
-            **json_answer(ERROR, "rate limit of this API key exceeded"),
+            **json_answer(ERROR, "rate limit of this API key (without keys: this client address) exceeded"),
             "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
         },
         "503": json_answer(ERROR, "Elasticsearch unreachable or overloaded for a moment (Retry-After)"),
@@ -175,7 +187,8 @@ def _get(summary: str, parameters: list[dict[str, Any]], ok: dict[str, Any], **e
 
 def spec() -> dict[str, Any]:
     article_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-    prefix = _param("q", {"type": "string", "maxLength": 100}, "What the user typed so far.")
+    no_controls = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"  # tab, newline, return count as spaces
+    prefix = _param("q", {"type": "string", "maxLength": 100, "pattern": no_controls}, "What the user typed so far.")
     return {
         "openapi": "3.0.3",
         "info": {"title": "News search API", "version": "1.0.0"},

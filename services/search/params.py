@@ -9,10 +9,12 @@ from typing import Any
 import pycountry
 from werkzeug.datastructures import MultiDict
 
-from services.search.cursor import decode_cursor
-from shared.analysis.query import MAX_TERMS, term_count
-from shared.es.queries import INTERVALS, SORTS, Geo, SearchParams
-from shared.web import ApiError
+from services.search.cursor import CursorCodec
+from services.search.errors import bad
+from services.search.geo import parse_geo, parse_precision
+from shared.analysis.query import MAX_TERMS, term_count, tokenize
+from shared.analysis.stemming import words
+from shared.es.queries import INTERVALS, SORTS, SearchParams
 
 MAX_SIZE = 100
 MAX_Q = 1000
@@ -20,12 +22,10 @@ MAX_VALUES = 50  # values of one repeatable filter
 FACET_OPTIONS = ("geo",)
 KNOWN = {"q", "location", "country", "from", "to", "source", "language", "sort", "size", "cursor", "interval"}
 KNOWN |= {"include_duplicates", "near", "within", "bbox", "facets", "geo_precision"}
-_DISTANCE = re.compile(r"^\d{1,5}(\.\d{1,3})?(m|km|mi)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def bad(name: str, message: str) -> ApiError:
-    return ApiError(400, "invalid_parameter", message, name)
+MAX_OFFSET = timedelta(hours=18)  # the widest UTC offset Elasticsearch (java.time) reads
+MAX_PREFIX_TERMS = 8  # SEARCH_MAX_PREFIX_TERMS
+MIN_PREFIX_CHARS = 2  # `a*` expands to a 26th of the vocabulary, `*` to all of it, in every searched field
 
 
 def country_code(value: str) -> str:
@@ -51,6 +51,9 @@ def parse_when(name: str, value: str, end: bool) -> datetime:
     except (ValueError, OverflowError) as exc:
         raise bad(name, f"{value!r} is not an ISO 8601 date or datetime") from exc
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # naive times are UTC
+    offset = moment.utcoffset() or timedelta()
+    if abs(offset) > MAX_OFFSET:
+        raise bad(name, f"{value!r} has a UTC offset beyond ±18:00")
     return moment + timedelta(milliseconds=1) if end else moment
 
 
@@ -73,41 +76,6 @@ def _flag(args: MultiDict[str, str], name: str) -> bool:
     if value not in ("1", "true", "yes", "0", "false", "no"):  # empty too: a typed parameter is never blank
         raise bad(name, f"{name} is true or false")
     return value in ("1", "true", "yes")
-
-
-def _numbers(name: str, value: str, count: int) -> list[float]:
-    try:
-        numbers = [float(part) for part in value.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) != count or any(n != n or abs(n) == float("inf") for n in numbers):
-        raise bad(name, f"{name} is {count} comma-separated numbers")
-    return numbers
-
-
-def _lat_lon_ok(lat: float, lon: float) -> bool:
-    return -90 <= lat <= 90 and -180 <= lon <= 180
-
-
-def parse_geo(args: MultiDict[str, str]) -> Geo:
-    geo = Geo()
-    if args.get("near"):
-        lat, lon = _numbers("near", args["near"], 2)
-        if not _lat_lon_ok(lat, lon):
-            raise bad("near", "near is lat,lon with lat in -90..90 and lon in -180..180")
-        geo.near = (lat, lon)
-    if args.get("within"):
-        if not geo.near:
-            raise bad("within", "within needs near=lat,lon")
-        if not _DISTANCE.match(args["within"].strip()):
-            raise bad("within", "within is a distance such as 50km, 800m or 20mi")
-        geo.within = args["within"].strip()
-    if args.get("bbox"):
-        top, left, bottom, right = _numbers("bbox", args["bbox"], 4)
-        if not (_lat_lon_ok(top, left) and _lat_lon_ok(bottom, right)) or top < bottom:
-            raise bad("bbox", "bbox is top,left,bottom,right (lat,lon,lat,lon) with top >= bottom")
-        geo.box = (top, left, bottom, right)
-    return geo
 
 
 def _interval(span: timedelta | None) -> str:
@@ -135,14 +103,12 @@ def _facets(args: MultiDict[str, str]) -> set[str]:
     return asked
 
 
-def _precision(args: MultiDict[str, str]) -> int:
-    raw = args.get("geo_precision", "3").strip()
-    if not raw.isdigit() or not raw.isascii() or not 1 <= int(raw) <= 8:
-        raise bad("geo_precision", "geo_precision is a geohash length from 1 to 8")
-    return int(raw)
+def _prefixes(q: str) -> list[str]:
+    """The `word*` terms of q, as simple_query_string will expand them."""
+    return [t.text for t in tokenize(q) if t.kind == "word" and t.text.endswith("*")]
 
 
-def _query(args: MultiDict[str, str]) -> str:
+def _query(args: MultiDict[str, str], max_prefix_terms: int) -> str:
     q = args.get("q", "")
     if len(q) > MAX_Q:
         raise bad("q", f"q is at most {MAX_Q} characters")
@@ -150,17 +116,24 @@ def _query(args: MultiDict[str, str]) -> str:
         raise bad("q", "q holds a NUL character")
     if term_count(q) > MAX_TERMS:
         raise bad("q", f"q has at most {MAX_TERMS} words")
+    prefixes = _prefixes(q)
+    if len(prefixes) > max_prefix_terms:
+        raise bad("q", f"q has at most {max_prefix_terms} prefix terms (word*)")
+    for prefix in prefixes:
+        stem = prefix.rstrip("*")
+        if len(stem) < MIN_PREFIX_CHARS or any(len(part) < MIN_PREFIX_CHARS for part in words(stem)[-1:]):
+            raise bad("q", f"a prefix term needs at least {MIN_PREFIX_CHARS} letters before the * ({prefix!r})")
     return q
 
 
-def _cursor_time(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise bad("cursor", "not a cursor this service gave out") from exc
-
-
-def parse_search_args(args: MultiDict[str, str], recency_decay: bool = True) -> SearchParams:
+def parse_search_args(
+    args: MultiDict[str, str],
+    recency_decay: bool = True,
+    *,
+    cursors: CursorCodec | None = None,
+    max_prefix_terms: int = MAX_PREFIX_TERMS,
+) -> SearchParams:
+    """The search asked for; a `cursor` is only read with the codec that signs this service's cursors."""
     unknown = sorted(set(args) - KNOWN)
     if unknown:
         raise bad(unknown[0], f"unknown parameter {unknown[0]!r}")
@@ -176,8 +149,9 @@ def parse_search_args(args: MultiDict[str, str], recency_decay: bool = True) -> 
         "source": _values(args, "source"),
         "language": [v.lower() for v in _values(args, "language")],
     }
+    geo, geo_facet = parse_geo(args), "geo" in _facets(args)
     params = SearchParams(
-        q=_query(args),
+        q=_query(args, max_prefix_terms),
         filters=filters,
         published_from=start,
         published_before=end,
@@ -186,14 +160,17 @@ def parse_search_args(args: MultiDict[str, str], recency_decay: bool = True) -> 
         interval=interval,
         include_duplicates=_flag(args, "include_duplicates"),
         recency_decay=recency_decay,
-        geo=parse_geo(args),
-        geo_facet="geo" in _facets(args),
-        geo_precision=_precision(args),
+        geo=geo,
+        geo_facet=geo_facet,
+        geo_precision=parse_precision(args, geo, geo_facet),
     )
     if args.get("cursor"):
-        cursor = decode_cursor(args["cursor"], params)
+        if cursors is None:
+            raise bad("cursor", "not a cursor this service gave out for this search: search again")
+        cursor = cursors.decode(args["cursor"], params)
         params.search_after, params.pit_id, params.seen = cursor.after, cursor.pit, cursor.seen
-        params.now = _cursor_time(cursor.now)
+        params.pit_slot = cursor.slot
+        params.now = datetime.fromisoformat(cursor.now) if cursor.now else None  # signed: ours
     elif params.by_relevance:
         params.now = datetime.now(UTC).replace(microsecond=0)
     return params

@@ -74,19 +74,23 @@ def _published(buckets: list[dict[str, Any]], interval: str) -> list[dict[str, A
     return bars
 
 
+def _buckets(aggs: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """A facet's buckets; none when a partial answer (timed out, a shard failed) came without that aggregation."""
+    buckets: list[dict[str, Any]] = aggs.get(name, {}).get("values", {}).get("buckets", [])
+    return buckets
+
+
 def facets_of(aggs: dict[str, Any], interval: str) -> dict[str, list[dict[str, Any]]]:
     facets: dict[str, list[dict[str, Any]]] = {}
     for name in ("location", "source", "language"):
-        facets[name] = [{"value": b["key"], "count": b["doc_count"]} for b in aggs[name]["values"]["buckets"]]
+        facets[name] = [{"value": b["key"], "count": b["doc_count"]} for b in _buckets(aggs, name)]
     facets["country"] = [
-        {"value": b["key"], "label": country_label(b["key"]), "count": b["doc_count"]}
-        for b in aggs["country"]["values"]["buckets"]
+        {"value": b["key"], "label": country_label(b["key"]), "count": b["doc_count"]} for b in _buckets(aggs, "country")
     ]
-    facets["published"] = _published(aggs["published"]["values"]["buckets"], interval)
+    facets["published"] = _published(_buckets(aggs, "published"), interval)
     if "geo" in aggs:
         facets["geo"] = [
-            {"value": b["key"], "count": b["doc_count"], **b["centre"].get("location", {})}
-            for b in aggs["geo"]["values"]["buckets"]
+            {"value": b["key"], "count": b["doc_count"], **b.get("centre", {}).get("location", {})} for b in _buckets(aggs, "geo")
         ]
     return facets
 

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import logging
+import re
 from typing import Any
 
+import redis
 from elasticsearch import ApiError as EsApiError
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, TransportError
-from flask import Blueprint, current_app, jsonify, request
+from elasticsearch import Elasticsearch, NotFoundError, TransportError
+from flask import Blueprint, current_app, g, jsonify, request
 
-from services.search.cursor import encode_cursor
+from services.search.cursor import CursorCodec, cursor_secret, duration_s
+from services.search.engine import close_later, refused, run_page, searcher, unavailable
+from services.search.errors import bad
 from services.search.params import parse_search_args
+from services.search.partner import client_id
+from services.search.pits import PitSlots
 from services.search.results import facets_of, hit_of, suggestions_of
-from shared.es.queries import SearchParams, search_body, suggest_body
+from shared.es.queries import SearchParams, suggest_body
 from shared.settings import Settings
 from shared.web import ApiError
 
 bp = Blueprint("search", __name__)
 MAX_PREFIX = 100
 MAX_ID_BYTES = 512
+# Control characters other than tab, newline and return (folded into spaces): the completion field reserves
+# some of them (U+0000, U+001E, U+001F) and none belongs in what a user types.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _es() -> Elasticsearch:
@@ -31,86 +39,78 @@ def _settings() -> Settings:
     return settings
 
 
-def _unavailable(exc: Exception) -> ApiError:
-    current_app.logger.warning("elasticsearch unavailable: %s", type(exc).__name__)
-    return ApiError(503, "unavailable", "search is unavailable for a moment: try again", None, {"Retry-After": "5"})
+def _slots() -> PitSlots:
+    slots: PitSlots = current_app.extensions["pit_slots"]
+    return slots
 
 
-def _run(params: SearchParams) -> dict[str, Any]:
-    """One page; a relevance-ordered first page opens the point in time its later pages run in."""
-    try:
-        return _page(params)
-    except TransportError as exc:  # connection refused, timeout
-        raise _unavailable(exc) from exc
-    except EsApiError as exc:
-        if exc.meta.status == 429 or exc.meta.status >= 500:
-            raise _unavailable(exc) from exc
-        raise
-
-
-def _page(params: SearchParams) -> dict[str, Any]:
+def _codec() -> CursorCodec:
+    """Cursors signed for this client (its API key, when keys are configured) with the service's one secret."""
     settings = _settings()
-    keep_alive = settings.search_pit_keep_alive
-    if params.by_relevance and params.pit_id is None:
-        params.pit_id = _es().open_point_in_time(index=settings.index_alias, keep_alive=keep_alive)["id"]
-    try:
-        if params.pit_id:
-            resp = _es().search(body=search_body(params, keep_alive))
-        else:
-            resp = _es().search(index=settings.index_alias, body=search_body(params))
-    except NotFoundError as exc:
-        if params.search_after is not None:
-            raise ApiError(400, "invalid_parameter", "this cursor has expired: search again", "cursor") from exc
-        raise
-    except BadRequestError as exc:
-        # A cursor whose values do not fit this sort order, or a date Elasticsearch could not read.
-        field = "cursor" if params.search_after is not None else "q"
-        raise ApiError(400, "invalid_parameter", f"the search could not run: {exc.message}", field) from exc
-    return dict(resp.body)
+    secret: bytes | None = current_app.extensions.get("cursor_secret")
+    if secret is None:
+        try:
+            secret = cursor_secret(settings, current_app.extensions["redis"])
+        except redis.RedisError as exc:
+            raise unavailable(exc) from exc
+        current_app.extensions["cursor_secret"] = secret
+    return CursorCodec(secret, bound_to=g.get("api_key_name") or "", ttl_s=settings.search_cursor_ttl_s)
 
 
-def _close(es: Elasticsearch, logger: logging.Logger, pit: str) -> None:
-    try:
-        es.close_point_in_time(id=pit)
-    except (EsApiError, TransportError):
-        logger.info("point in time already gone")
+def _next_cursor(raw_hits: list[dict[str, Any]], params: SearchParams, pit: str | None, slot: str | None) -> str:
+    ttl = duration_s(_settings().search_pit_keep_alive) if pit else None  # a point in time lapses sooner
+    return _codec().encode(raw_hits[-1]["sort"], params, pit, params.seen + len(raw_hits), slot, ttl)
 
 
 @bp.get("/v1/search")
 def search() -> Any:
-    params = parse_search_args(request.args, recency_decay=_settings().search_recency_decay)
-    resp = _run(params)
-    raw_hits = resp["hits"]["hits"]
-    pit = resp.get("pit_id") or params.pit_id
-    total = resp["hits"]["total"]["value"]
-    seen = params.seen + len(raw_hits)
-    more = len(raw_hits) == params.size and seen < total
+    settings = _settings()
+    params = parse_search_args(
+        request.args,
+        recency_decay=settings.search_recency_decay,
+        cursors=_codec() if request.args.get("cursor") else None,
+        max_prefix_terms=settings.search_max_prefix_terms,
+    )
+    page = run_page(params, client_id(), _slots())
+    raw_hits = page.resp["hits"]["hits"]
+    total = page.resp["hits"]["total"]["value"]
+    more = len(raw_hits) == params.size and params.seen + len(raw_hits) < total
     answer = jsonify(
         {
             "total": total,
-            "took_ms": resp["took"],
-            "next_cursor": encode_cursor(raw_hits[-1]["sort"], params, pit, seen) if more else None,
+            "took_ms": page.resp["took"],
+            "partial": page.partial,
+            "paging": "live" if page.live else "stable",
+            "next_cursor": _next_cursor(raw_hits, params, page.pit, page.slot) if more else None,
             "hits": [hit_of(h) for h in raw_hits],
-            "facets": facets_of(resp["aggregations"], params.interval),
+            "facets": facets_of(page.resp.get("aggregations") or {}, params.interval),
         }
     )
-    if not more and pit:
-        es, logger = _es(), current_app.logger
-        answer.call_on_close(lambda: _close(es, logger, pit))  # after the answer is sent: no wait for the client
+    if not more and page.pit:  # the last page: close its point in time once the answer is sent
+        answer.call_on_close(close_later(searcher(_es()), page.pit, _slots(), page.slot))
     return answer
 
 
 @bp.get("/v1/suggest")
 def suggest() -> Any:
-    prefix = request.args.get("q", "").strip()
+    raw = request.args.get("q", "")
+    if CONTROL.search(raw):
+        raise bad("q", "q holds a control character")
+    prefix = " ".join(raw.split())
     if len(prefix) > MAX_PREFIX:
-        raise ApiError(400, "invalid_parameter", f"q is at most {MAX_PREFIX} characters", "q")
+        raise bad("q", f"q is at most {MAX_PREFIX} characters")
     if not prefix:
         return {"suggestions": []}
     try:
-        resp = _es().search(index=_settings().index_alias, body=suggest_body(prefix))
+        resp = searcher(_es()).search(
+            index=_settings().index_alias, body=suggest_body(prefix, timeout=_settings().search_timeout)
+        )
     except TransportError as exc:
-        raise _unavailable(exc) from exc
+        raise unavailable(exc) from exc
+    except EsApiError as exc:
+        if exc.meta.status in (404, 429) or exc.meta.status >= 500:
+            raise unavailable(exc) from exc
+        raise refused(exc, SearchParams(q=prefix)) from exc
     return {"suggestions": suggestions_of(resp.body)}
 
 
@@ -123,6 +123,6 @@ def article(article_id: str) -> Any:
     except NotFoundError as exc:
         raise ApiError(404, "not_found", f"no article {article_id}", "id") from exc
     except TransportError as exc:
-        raise _unavailable(exc) from exc
+        raise unavailable(exc) from exc
     source: dict[str, Any] = found["_source"]
     return source

@@ -36,6 +36,7 @@ SOURCE_EXCLUDES = ["notes", "body", "*_stem", "*_suggest"]
 # it: "astana" finds what was filed from Astana, "flood -astana" leaves it out. It adds a small score of its
 # own rather than joining title/subtitle/body in BM25F, whose statistics it would distort.
 DATELINE_FIELDS = ["location.city", "location.country"]
+HIGHLIGHT_MAX_CHARS = 100_000  # characters of a body searched for the snippet's match (SEARCH_HIGHLIGHT_MAX_CHARS)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class SearchParams:
     size: int = 10
     search_after: list[Any] | None = None
     pit_id: str | None = None
+    pit_slot: str | None = None  # the point in time's place in its client's cap (services/search/pits.py)
     now: datetime | None = None  # the recency origin, fixed for all pages of one result list
     seen: int = 0  # hits shown on earlier pages (from the cursor): there is a next page while seen + page < total
     interval: str = "month"
@@ -203,13 +205,28 @@ def sort_clause(params: SearchParams) -> list[Any]:
     return [{"published_at": {"order": "desc", "missing": "_last"}}, TIE_BREAKER]
 
 
-def highlight() -> dict[str, Any]:
-    """Matched words in <mark>, everything else HTML-escaped; the body's start when nothing in it matched."""
+def highlight(max_chars: int = HIGHLIGHT_MAX_CHARS) -> dict[str, Any]:
+    """Matched words in <mark>, everything else HTML-escaped; the body's start when nothing in it matched.
+
+    Only the first `max_chars` characters of a body are searched for the match: without that bound a body longer
+    than the index's `highlight.max_analyzed_offset` (1,000,000) fails every search that ranks it."""
     body = {"fragment_size": 220, "number_of_fragments": 1, "no_match_size": 220}
-    return {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"body": body}}
+    return {
+        "encoder": "html",
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "max_analyzed_offset": max_chars,
+        "fields": {"body": body},
+    }
 
 
-def search_body(params: SearchParams, pit_keep_alive: str = "2m") -> dict[str, Any]:
+def search_body(
+    params: SearchParams,
+    pit_keep_alive: str = "2m",
+    timeout: str | None = None,
+    highlight_chars: int = HIGHLIGHT_MAX_CHARS,
+) -> dict[str, Any]:
+    """The request for one page; `timeout` is Elasticsearch's time budget (past it: what was found so far)."""
     clauses = facet_filters(params)
     body: dict[str, Any] = {
         "query": base_query(params),
@@ -219,8 +236,10 @@ def search_body(params: SearchParams, pit_keep_alive: str = "2m") -> dict[str, A
         "size": params.size,
         "track_total_hits": True,
         "_source": {"excludes": SOURCE_EXCLUDES},
-        "highlight": highlight(),
+        "highlight": highlight(highlight_chars),
     }
+    if timeout:
+        body["timeout"] = timeout
     if params.search_after is not None:
         body["search_after"] = params.search_after
     if params.pit_id:
@@ -228,10 +247,11 @@ def search_body(params: SearchParams, pit_keep_alive: str = "2m") -> dict[str, A
     return body
 
 
-def suggest_body(prefix: str, size: int = 5) -> dict[str, Any]:
+def suggest_body(prefix: str, size: int = 5, timeout: str | None = None) -> dict[str, Any]:
     """Title and place completions for what the user has typed so far."""
     completion = {"size": size, "skip_duplicates": True}
     return {
+        **({"timeout": timeout} if timeout else {}),
         "_source": ["title", "location.city", "location.country", "location.country_code"],
         "suggest": {
             "title": {"prefix": prefix, "completion": {"field": "title_suggest", **completion}},

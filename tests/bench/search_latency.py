@@ -216,6 +216,7 @@ def main() -> None:
     print(f"indexed {args.articles} articles in {time.perf_counter() - started:.0f}s", flush=True)
     port = free_port()
     env = {**os.environ, "NAMESPACE": settings.namespace, "LOG_LEVEL": "WARNING"}
+    env.update(SEARCH_ADDRESS_RATE_LIMIT="", SEARCH_PIT_MAX_PER_CLIENT="100000")  # all clients are 127.0.0.1 here
     argv = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
     argv += ["--threads", "4", "services.search.wsgi:app"]
     log = ROOT / "test-output" / f"{settings.namespace}.log"

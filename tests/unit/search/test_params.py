@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from services.search.cursor import decode_cursor, encode_cursor
+from services.search.cursor import CursorCodec
 from services.search.params import parse_search_args
 from shared.es.queries import SearchParams
 from shared.web import ApiError
@@ -78,9 +78,9 @@ def test_geo_parameters() -> None:
 
 
 def test_cursor_round_trip_and_belongs_to_its_query() -> None:
-    params = SearchParams(q="flood")
-    cursor = encode_cursor([1.5, "2023-10-17", "abc"], params, "pit-id", 10)
-    decoded = decode_cursor(cursor, params)
-    assert (decoded.after, decoded.pit, decoded.seen) == ([1.5, "2023-10-17", "abc"], "pit-id", 10)
+    params, codec = SearchParams(q="flood"), CursorCodec(b"k" * 32)
+    cursor = codec.encode([1.5, "2023-10-17", "abc"], params, "pit-id", 10, "owner.slot")
+    decoded = codec.decode(cursor, params)
+    assert (decoded.after, decoded.pit, decoded.seen, decoded.slot) == ([1.5, "2023-10-17", "abc"], "pit-id", 10, "owner.slot")
     with pytest.raises(ApiError):
-        decode_cursor(cursor, SearchParams(q="other"))
+        codec.decode(cursor, SearchParams(q="other"))

@@ -1,0 +1,9 @@
+"""The search API's client errors: a 400 that names the parameter at fault, in our own words."""
+
+from __future__ import annotations
+
+from shared.web import ApiError
+
+
+def bad(name: str | None, message: str) -> ApiError:
+    return ApiError(400, "invalid_parameter", message, name)
