@@ -1,8 +1,8 @@
 """A worker's or indexer's own HTTP port: /metrics, /healthz (liveness) and /readyz (readiness).
 
 Readiness: Redis and Elasticsearch answer, the heartbeat is fresh, and the process is making progress (no
-message it holds has been due for longer than STALL_AFTER_S). Liveness fails only for a *wedge*: no
-progress while both engines answer, the one state a restart can cure (an engine outage cannot be cured by
+message it holds has been due for longer than STALL_AFTER_S). Liveness fails only for a *wedge*: stalled, no
+message finished for STALL_AFTER_S either, while both engines answer, the one state a restart can cure (an engine outage cannot be cured by
 restarting its clients, so that keeps the process live, merely not ready). Compose's healthcheck and the
 watchdog (services/worker/watchdog.py) read the same judgement.
 """
@@ -47,9 +47,13 @@ class Health:
         now = self.progress()
         stalled = now.stalled(self.settings.stall_after_s)
         states["progress"] = f"stalled: oldest held message due {now.oldest_age_s:.0f}s ago" if stalled else "ok"
+        # A wedge finishes nothing at all: one message stuck while others are finished is a stall to report (not
+        # ready, the alert), not a process to restart.
+        idle_for = now.since_done_s if now.since_done_s is not None else float("inf")
+        wedged = stalled and all(reachable.values()) and idle_for > self.settings.stall_after_s
         return {
             "ready": all(state == "ok" for state in states.values()),
-            "live": not (stalled and all(reachable.values())),
+            "live": not wedged,
             "checks": states,
             "progress": {
                 "held": now.held,

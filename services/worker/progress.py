@@ -61,7 +61,8 @@ class HeldMessages:
 
     def release(self, task_ids: Collection[str]) -> None:
         with self._lock:
-            if any(self._due.pop(task_id, None) is not None for task_id in list(task_ids)):
+            released = [task_id for task_id in task_ids if self._due.pop(task_id, None) is not None]
+            if released:
                 self._done_at = self._clock()
 
     def reconcile(self, still_held: Collection[str]) -> None:

@@ -81,6 +81,16 @@ def test_after_a_minute_long_broker_outage_new_articles_are_indexed(own_stack: S
     for article_id in ids:
         done = own_stack.wait_status(article_id, timeout=INDEXED_WITHIN_S)
         assert done["status"] == "indexed", done
+    # Idle again, the worker and the indexer hold nothing: a message counted as held after it was finished would
+    # one day make the watchdog take a busy process for a wedged one.
+    for name in ("worker", "indexer"):
+        wait_until(lambda name=name: held(own_stack, name) == 0, 60, what=f"the {name} holding nothing")
+
+
+def held(stack: Stack, name: str) -> int:
+    readiness = requests.get(f"http://127.0.0.1:{stack.metrics_ports[name]}/readyz", timeout=10).json()
+    print(name, readiness["progress"])
+    return int(readiness["progress"]["held"])
 
 
 def _accepted(stack: Stack, name: str) -> str | None:

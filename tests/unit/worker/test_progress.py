@@ -35,6 +35,14 @@ def test_the_oldest_held_message_ages_until_it_is_released() -> None:
     assert held.progress().held == 0 and held.progress().oldest_age_s == 0.0
 
 
+def test_a_batch_releases_every_message_it_finished() -> None:
+    held = HeldMessages(Clock())
+    for task_id in ("a", "b", "c"):
+        held.hold(task_id)
+    held.release(["a", "b", "c"])
+    assert held.progress().held == 0
+
+
 def test_a_message_waiting_for_its_countdown_is_not_late() -> None:
     clock = Clock()
     held = HeldMessages(clock)
@@ -69,6 +77,11 @@ def test_holding_work_without_progress_is_not_ready_and_with_engines_up_not_live
     wedged = health(Progress(held=3, oldest_age_s=61, since_done_s=200)).judge()
     assert (wedged["ready"], wedged["live"]) == (False, False)
     assert wedged["checks"]["progress"].startswith("stalled")
+
+
+def test_a_stuck_message_while_others_are_finished_is_a_stall_not_a_wedge() -> None:
+    busy = health(Progress(held=40, oldest_age_s=300, since_done_s=0.5)).judge()
+    assert (busy["ready"], busy["live"]) == (False, True)
 
 
 def test_an_engine_outage_is_not_a_wedge() -> None:
