@@ -51,7 +51,8 @@ HTTP_LATENCY = Histogram(
 )
 RATE_LIMITED = Counter(
     "newsroom_rate_limited_requests_total",
-    "Search requests refused with 429 by the partner rate limit, by API key id (the key's configured name, never the key).",
+    "Requests refused with 429 by a rate limit (search partners, ingest keys or addresses), by API key id (the key's "
+    "configured name, never the key; `anonymous` without one).",
     ["service", "key_id"],
 )
 
@@ -191,7 +192,9 @@ def record_request(service: str, endpoint: str, response: Response) -> None:
     start = g.get("metrics_start")
     if start is not None:
         HTTP_LATENCY.labels(service, endpoint).observe(time.perf_counter() - start)
-    if status == 429 and service == "search":  # partner rate limits; the ingest's 429 is backpressure (queue_full)
+    # Rate limits: every search 429; an ingest 429 only when its rate limit refused it (services/ingest/access.py), not
+    # the backpressure 429 `queue_full`.
+    if status == 429 and (service == "search" or g.get("rate_limited")):
         RATE_LIMITED.labels(service, str(g.get("api_key_name") or "anonymous")).inc()
     if service == "ingest" and request.method == "POST" and endpoint.startswith("/v1/articles"):
         INGEST_BYTES.labels(endpoint).inc(request.content_length or 0)

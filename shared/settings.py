@@ -150,7 +150,11 @@ class Settings(BaseSettings):
     # RSS/Atom feeds (issue 5).
     feed_tick_s: float = Field(10.0, description="How often Celery beat looks for feeds due to be polled.")
     feed_default_interval_s: int = Field(300, description="Poll interval of a feed subscribed without `interval_s`.")
-    feed_min_interval_s: int = Field(1, description="Shortest poll interval a subscription may ask for.")
+    feed_min_interval_s: int = Field(
+        60,
+        description="Shortest poll interval a subscription may ask for (400 below it); a feed stored with a shorter one is "
+        "polled at this interval.",
+    )
     feed_timeout_s: float = Field(10.0, description="Connect and read timeout of one feed or linked-page fetch.")
     feed_max_bytes: int = Field(5 * 1024 * 1024, description="Largest feed or linked page fetched; larger ones fail the poll.")
     feed_backoff_max_s: int = Field(6 * 3600, description="Longest wait before retrying a feed that keeps failing.")
@@ -219,6 +223,28 @@ class Settings(BaseSettings):
         100_000,
         description="Characters of a body searched for the snippet's match; a match past them is not highlighted "
         "(the body's start is shown).",
+    )
+    # Ingest access (docs/partner-access.md): the key model of search (shared/api_keys.py), feeds owned by a key.
+    ingest_api_keys: str = Field(
+        "",
+        description="Ingest API keys, comma-separated, each `name:key` (or a bare key); when any is set, the ingest /v1/* "
+        "needs X-API-Key and each key sees only its own feeds.",
+    )
+    ingest_api_keys_file: str = Field(
+        "", description="File with more ingest keys, one `name:key` or `name:sha256:<hex digest>` a line (# comments)."
+    )
+    ingest_operator_keys: str = Field(
+        "",
+        description="Names of ingest keys that are operators, comma-separated: they list and replay dead letters and "
+        "see every feed (with keys set, no other key may).",
+    )
+    ingest_rate_limit: str = Field(
+        "6000/minute", description="Requests one ingest API key may make (flask-limiter syntax, e.g. `100/second`)."
+    )
+    ingest_address_rate_limit: str = Field(
+        "6000/minute",
+        description="Requests one client address may make to the ingest /v1/* when no ingest keys are configured "
+        "(empty: unlimited).",
     )
     log_level: str = Field("INFO", description="Log level of every service.")
     # Operations (issue 7): worker metrics and readiness, Flower access.

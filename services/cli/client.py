@@ -13,12 +13,14 @@ class CliError(Exception):
 
 
 class Client:
-    def __init__(self, base_url: str, timeout_s: float = 60.0, retries: int = 10) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 60.0, retries: int = 10, api_key: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
         self.retries = retries
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "newsctl/1.0"
+        if api_key:
+            self.session.headers["X-API-Key"] = api_key  # an ingest API key (docs/partner-access.md)
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """The answer, after waiting out 429/503 (Retry-After) and connection errors up to `retries` times."""

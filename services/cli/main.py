@@ -28,6 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsctl", description="Load, follow and inspect news in the newsroom search platform.")
     default_api = os.environ.get("NEWSCTL_API") or f"http://127.0.0.1:{get_settings().ingest_port}"
     parser.add_argument("--api", default=default_api, help=f"ingest service address (env NEWSCTL_API; default {default_api})")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("NEWSCTL_API_KEY"),
+        help="ingest API key sent as X-API-Key, when the service has keys (env NEWSCTL_API_KEY; `dlq` needs an operator key)",
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one answer (default 60)")
     parser.add_argument("--retries", type=int, default=10, help="retries on 429/503/connection errors, honouring Retry-After")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -38,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    args.client = Client(args.api, timeout_s=args.timeout, retries=args.retries)
+    args.client = Client(args.api, timeout_s=args.timeout, retries=args.retries, api_key=args.api_key)
     try:
         return int(args.run(args) or 0)
     except CliError as exc:

@@ -6,6 +6,7 @@ import redis
 from flask import Flask
 
 from services.ingest import dead_letters, feeds, openapi, routes
+from services.ingest.access import install_access
 from services.ingest.body_size import DiscardUnread
 from services.ingest.queueing import Queue
 from shared.celery_app import make_celery
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["redis"] = redis_client
     app.extensions["queue"] = Queue(make_celery(settings), StatusStore(redis_client, settings), settings)
     install_error_handlers(app)
+    install_access(app, settings)  # API keys, rate limits, operators (docs/partner-access.md)
     app.register_blueprint(health_blueprint(redis_client, make_client(settings)))
     app.register_blueprint(routes.bp)
     app.register_blueprint(dead_letters.bp)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from services.ingest.access import require_operator
 from services.ingest.queueing import Queue
 from shared.deadletters import DeadLetters, replay_payload
 from shared.web import ApiError
@@ -22,6 +23,7 @@ def parse_limit(raw: str) -> int:
 
 @bp.get("/v1/dead-letters")
 def dead_letters() -> Any:
+    require_operator()  # records hold every client's articles: an operator action when keys are on
     limit = parse_limit(request.args.get("limit", "50"))
     store = DeadLetters(current_app.extensions["redis"])
     return {"total": store.total(), "items": store.list(limit)}
@@ -30,6 +32,7 @@ def dead_letters() -> Any:
 @bp.post("/v1/dead-letters/<article_id>/replay")
 def replay(article_id: str) -> Any:
     """Queue it again under its original version; the record leaves the list only once the queue took it."""
+    require_operator()
     store = DeadLetters(current_app.extensions["redis"])
     record = store.get(article_id)
     if record is None:

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, request
 from kombu.exceptions import OperationalError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from services.ingest.access import caller
 from services.ingest.bodies import read_json
 from services.ingest.queueing import Queue
 from services.ingest.routes import validation_error
@@ -35,7 +36,7 @@ class FeedIn(BaseModel):
         default_factory=lambda: get_settings().feed_default_interval_s,
         ge=1,
         le=MAX_INTERVAL_S,
-        description="Seconds between polls.",
+        description="Seconds between polls, at least FEED_MIN_INTERVAL_S (60 by default; 400 below it).",
     )
     source: str | None = Field(None, max_length=500, description="Source name given to its articles (else the feed's title).")
     fetch_pages: bool = Field(
@@ -57,8 +58,9 @@ def _store() -> FeedStore:
 
 
 def _found(fid: str) -> dict[str, Any]:
+    """The feed, when it is this caller's (its key's, or any for an operator or without keys); else 404, as if unknown."""
     record = _store().get(fid)
-    if record is None:
+    if record is None or not caller().sees(record.get("owner")):
         raise ApiError(404, "not_found", f"no feed {fid}", "id")
     return _store().public(record)
 
@@ -78,13 +80,13 @@ def subscribe() -> Any:
         raise ApiError(400, "invalid_field", f"url: {refused}", "url")
     if feed.interval_s < settings.feed_min_interval_s:
         raise ApiError(400, "invalid_field", f"interval_s is at least {settings.feed_min_interval_s}", "interval_s")
-    record, created = _store().add(feed.url, feed.interval_s, feed.source, feed.fetch_pages)
+    record, created = _store().add(feed.url, feed.interval_s, feed.source, feed.fetch_pages, owner=caller().key)
     return record, 201 if created else 200
 
 
 @bp.get("/v1/feeds")
 def list_feeds() -> Any:
-    items = _store().all()
+    items = [record for record in _store().all() if caller().sees(record.get("owner"))]
     return {"total": len(items), "items": items}
 
 
@@ -95,6 +97,7 @@ def get_feed(fid: str) -> Any:
 
 @bp.delete("/v1/feeds/<fid>")
 def unsubscribe(fid: str) -> Any:
+    _found(fid)
     if not _store().delete(fid):
         raise ApiError(404, "not_found", f"no feed {fid}", "id")
     return "", 204

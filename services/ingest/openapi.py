@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from services.ingest.feeds import FeedIn
 from shared.article import ArticleIn
@@ -32,6 +32,7 @@ FEED = {
     "properties": {
         "id": {"type": "string"},
         "url": {"type": "string"},
+        "owner": {"type": ["string", "null"], "description": "the name of the API key that subscribed it (null without keys)"},
         "interval_s": {"type": "integer"},
         "source": {"type": ["string", "null"]},
         "fetch_pages": {"type": "boolean"},
@@ -160,6 +161,28 @@ def spec() -> dict[str, Any]:
     }
 
 
+ACCESS_ERRORS = {
+    "401": json_answer(ERROR, "X-API-Key missing or unknown (only when INGEST_API_KEYS are configured)"),
+    "429": {
+        **json_answer(ERROR, "the rate limit of this key or address, or (articles) the queue is full"),
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
+    },
+}
+
+
+def with_access(body: dict[str, Any], keys_required: bool) -> dict[str, Any]:
+    """Every /v1 operation: 401 and 429, and the API key (required when keys are configured)."""
+    body["components"] = {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}}
+    for path, operations in body["paths"].items():
+        if path.startswith("/v1/"):
+            for operation in operations.values():
+                operation["responses"] = {**ACCESS_ERRORS, **operation["responses"]}
+                operation["security"] = [{"apiKey": []}] if keys_required else [{}, {"apiKey": []}]
+    feed_in = body["paths"]["/v1/feeds"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    feed_in["properties"]["interval_s"]["minimum"] = current_app.config["SETTINGS"].feed_min_interval_s
+    return body
+
+
 @bp.get("/openapi.json")
 def openapijson_answer() -> dict[str, Any]:
-    return spec()
+    return with_access(spec(), bool(current_app.extensions.get("api_keys")))

@@ -14,60 +14,14 @@ address is read from X-Forwarded-For, SEARCH_TRUSTED_PROXIES hops from the right
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from pathlib import Path
-
 from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shared.api_keys import HEADER, KeyRing, require_key
 from shared.settings import Settings
-from shared.web import ApiError
 
-HEADER = "X-API-Key"
 EXPOSED = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _entry(line: str, number: int) -> tuple[str, str] | None:
-    line = line.strip()
-    if not line or line.startswith("#"):
-        return None
-    name, sep, rest = line.partition(":")
-    if not sep:
-        return f"key{number}", _digest(line)
-    if rest.startswith("sha256:"):
-        return name, rest.removeprefix("sha256:").lower()
-    return name, _digest(rest)
-
-
-class KeyRing:
-    """Digests of the configured keys, by key name."""
-
-    def __init__(self, entries: list[tuple[str, str]]):
-        self.digests = [(name, digest) for name, digest in entries]
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> KeyRing:
-        lines = [part for part in settings.search_api_keys.split(",") if part.strip()]
-        if settings.search_api_keys_file:
-            lines += Path(settings.search_api_keys_file).read_text().splitlines()
-        return cls([e for n, line in enumerate(lines, 1) if (e := _entry(line, n))])
-
-    def __bool__(self) -> bool:
-        return bool(self.digests)
-
-    def name_of(self, presented: str) -> str | None:
-        digest = _digest(presented)
-        found = None
-        for name, known in self.digests:  # every digest is compared: the time says nothing about which one matched
-            if hmac.compare_digest(digest, known):
-                found = name
-        return found
 
 
 def _is_api(path: str) -> bool:
@@ -81,7 +35,7 @@ def client_id() -> str:
 
 
 def install_partner_access(app: Flask, settings: Settings) -> None:
-    keys = KeyRing.from_settings(settings)
+    keys = KeyRing.load(settings.search_api_keys, settings.search_api_keys_file)
     if settings.search_trusted_proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.search_trusted_proxies)  # type: ignore[method-assign]
     limit = settings.search_rate_limit if keys else settings.search_address_rate_limit.strip()
@@ -94,12 +48,7 @@ def install_partner_access(app: Flask, settings: Settings) -> None:
             return Response(status=204)  # CORS preflight: headers added below, no key needed
         if not keys or not _is_api(request.path):
             return None
-        presented = request.headers.get(HEADER, "")
-        name = keys.name_of(presented) if presented else None
-        if name is None:
-            message = f"a valid {HEADER} header is required" if presented else f"the {HEADER} header is required"
-            raise ApiError(401, "unauthorized", message, HEADER)
-        g.api_key_name = name
+        g.api_key_name = require_key(keys)
         return None
 
     Limiter(

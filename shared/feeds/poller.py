@@ -125,6 +125,7 @@ class Poller:
             current["etag"], current["last_modified"] = feed.get("etag"), feed.get("last_modified")
         current["last_success_at"] = current.get("last_success_at") if failed else current["last_poll_at"]
         self.store.save(current)
-        wait = backoff_s(current["interval_s"], current["failures"], self.settings.feed_backoff_max_s)
+        interval = max(current["interval_s"], self.settings.feed_min_interval_s)  # stored before the minimum was raised
+        wait = backoff_s(interval, current["failures"], self.settings.feed_backoff_max_s)
         self.store.schedule(fid, time.time() + wait)
         log.info("feed %s polled: %s, %d new, next in %.0fs", fid, result.status, result.new_items, wait)

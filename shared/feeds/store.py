@@ -20,9 +20,11 @@ from shared.settings import Settings, get_settings
 from shared.status import now_iso
 
 
-def feed_id(url: str) -> str:
-    """The same feed URL (canonically) is the same subscription."""
-    return hashlib.sha256(("feed:" + canonical_url(url)).encode()).hexdigest()[:16]
+def feed_id(url: str, owner: str | None = None) -> str:
+    """The same feed URL (canonically) is the same subscription of the same owner (an ingest API key's name; None
+    without keys): two keys subscribing one URL have a feed each, and neither learns of the other's."""
+    scope = f"feed:{owner}:" if owner else "feed:"
+    return hashlib.sha256((scope + canonical_url(url)).encode()).hexdigest()[:16]
 
 
 class FeedStore:
@@ -35,14 +37,17 @@ class FeedStore:
     def seen_key(self, fid: str) -> str:
         return self.settings.redis_key("feeds", "seen", fid)
 
-    def add(self, url: str, interval_s: int, source: str | None, fetch_pages: bool) -> tuple[dict[str, Any], bool]:
+    def add(
+        self, url: str, interval_s: int, source: str | None, fetch_pages: bool, owner: str | None = None
+    ) -> tuple[dict[str, Any], bool]:
         """(record, created). Subscribing to a known URL again updates its interval, source and page fetching."""
-        fid = feed_id(url)
+        fid = feed_id(url, owner)
         record = self.get(fid)
         created = record is None
         record = record or {
             "id": fid,
             "url": url,
+            "owner": owner,
             "created_at": now_iso(),
             "last_poll_at": None,
             "last_status": "new",
