@@ -2,8 +2,9 @@
 
 Readiness: Redis and Elasticsearch answer, the heartbeat is fresh, and the process is making progress (no
 message it holds has been due for longer than STALL_AFTER_S). Liveness fails only for a *wedge*: stalled, no
-message finished for STALL_AFTER_S either, while both engines answer, the one state a restart can cure (an engine outage cannot be cured by
-restarting its clients, so that keeps the process live, merely not ready). Compose's healthcheck and the
+message finished for STALL_AFTER_S either, while both engines answer, the one state a restart can cure (an
+engine outage cannot be cured by restarting its clients, so that keeps the process live, merely not ready).
+Compose's healthcheck and the
 watchdog (services/worker/watchdog.py) read the same judgement.
 """
 
