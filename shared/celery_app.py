@@ -24,7 +24,8 @@ def make_celery(settings: Settings | None = None) -> Celery:
     # kombu's Redis transport, guarded against the worker-killing AttributeError of celery/kombu#582 when
     # Redis dies under a consumer (shared/broker_transport.py); redis:// URLs resolve to it.
     broker_transport.install()
-    app = Celery("news", broker=settings.redis_url)
+    # Task arguments are articles: messages carry a summary of them for events and inspection (shared/task_privacy.py).
+    app = Celery("news", broker=settings.redis_url, amqp="shared.task_privacy:QuietAMQP")
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

@@ -273,7 +273,12 @@ class Settings(BaseSettings):
         60.0, description="How long the watchdog's warm shutdown may take before the process exits hard."
     )
     flower_basic_auth: str = Field(
-        "", description="`user:password[,user:password]` protecting Flower's page and API (Flower reads it itself)."
+        "",
+        description="`user:password[,user:password]` protecting Flower's page and API; unset (and FLOWER_OPEN off): a "
+        "generated password (`make up` prints it; shared/flower.py).",
+    )
+    flower_open: bool = Field(
+        False, description="Serve Flower's page and API without credentials when FLOWER_BASIC_AUTH is unset (never by default)."
     )
 
     @property

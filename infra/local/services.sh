@@ -58,11 +58,10 @@ start_beat() {
 
 start_flower() {
   running flower && return
-  say "starting Flower on 127.0.0.1:$FLOWER_PORT${FLOWER_BASIC_AUTH:+ (basic auth)}"
-  # FLOWER_BASIC_AUTH (user:password[,user:password]) protects its page and API; without it the page is open
-  # on loopback and Flower keeps its HTTP API closed. Workers gone for 5 minutes leave the dashboard.
-  nohup "$BIN/celery" -A services.worker.app flower --address=127.0.0.1 --port="$FLOWER_PORT" \
-    --purge_offline_workers=300 ${FLOWER_BASIC_AUTH:+--basic_auth="$FLOWER_BASIC_AUTH"} \
+  say "starting Flower on 127.0.0.1:$FLOWER_PORT"
+  # Never open by accident (shared/flower.py): FLOWER_BASIC_AUTH, else FLOWER_OPEN=1 for no credentials, else a
+  # generated password kept in $RUN_DIR/flower.auth (`make up` prints it). The launcher becomes Flower (same pid).
+  nohup "$PY" -m shared.flower --address=127.0.0.1 --port="$FLOWER_PORT" --auth-file="$RUN_DIR/flower.auth" \
     > "$RUN_DIR/flower.log" 2>&1 &
   echo $! > "$RUN_DIR/flower.pid"
 }

@@ -9,8 +9,18 @@ source "$here/env.sh"
 "$here/services.sh"
 sample="$ROOT/tests/fixtures/qazmonitor-2023-10-17-mfa-statement.txt"
 say "ingesting the sample article"
+# With ingest API keys configured (docs/partner-access.md) the sample needs one: NEWSCTL_API_KEY.
 curl -sf -XPOST "127.0.0.1:$INGEST_PORT/v1/articles/raw" -H 'Content-Type: text/plain; charset=utf-8' \
-  --data-binary "@$sample" && echo
+  ${NEWSCTL_API_KEY:+-H "X-API-Key: $NEWSCTL_API_KEY"} --data-binary "@$sample" && echo \
+  || echo "    (not ingested: the ingest service asks for an API key; set NEWSCTL_API_KEY)"
 echo
+flower_access="user:password in \$FLOWER_BASIC_AUTH"
+if [ -z "${FLOWER_BASIC_AUTH:-}" ]; then
+  case "${FLOWER_OPEN:-}" in
+    1 | true | True | yes | on) flower_access="open: FLOWER_OPEN" ;;
+    *) flower_access="user:password $(cat "$RUN_DIR/flower.auth" 2>/dev/null || echo '(see .run/flower.log)')" ;;
+  esac
+fi
 say "Newsroom search page: http://127.0.0.1:$SEARCH_PORT/"
-echo "    ingest API http://127.0.0.1:$INGEST_PORT/   Flower http://127.0.0.1:$FLOWER_PORT/   logs in $RUN_DIR/"
+echo "    ingest API http://127.0.0.1:$INGEST_PORT/   logs in $RUN_DIR/"
+echo "    Flower http://127.0.0.1:$FLOWER_PORT/ ($flower_access)"
