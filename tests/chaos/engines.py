@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -55,6 +56,19 @@ class ChaosRedis:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(30)
+
+
+def free_node_port(candidates: range) -> int:
+    """An HTTP port whose transport port (+100, es-cluster.sh) is free too: two runs sharing the machine get a node each."""
+    for port in candidates:
+        with socket.socket() as http, socket.socket() as transport:
+            try:
+                http.bind(("127.0.0.1", port))
+                transport.bind(("127.0.0.1", port + 100))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port pair in {candidates}")
 
 
 @dataclass

@@ -10,7 +10,6 @@ import dataclasses
 import json
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import uuid
@@ -33,7 +32,7 @@ from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
 from shared.ids import article_id
 from shared.settings import Settings
-from tests.chaos.engines import ChaosElasticsearch, ChaosRedis
+from tests.chaos.engines import ChaosElasticsearch, ChaosRedis, free_node_port
 from tests.integration.test_feeds import FeedServer, rss
 from tests.integration.test_ingest_backpressure import side_stack
 from tests.stack import Stack, free_port, wait_until
@@ -91,16 +90,7 @@ def wait_final(side: Stack, ids: list[str], timeout: float) -> None:
 
 
 def free_port_pair() -> int:
-    """An HTTP port whose transport port (+100) is free too: two test runs sharing the machine get a node each."""
-    for port in DRILL_PORTS:
-        with socket.socket() as http, socket.socket() as transport:
-            try:
-                http.bind(("127.0.0.1", port))
-                transport.bind(("127.0.0.1", port + 100))
-            except OSError:
-                continue
-            return port
-    raise AssertionError(f"no free port pair in {DRILL_PORTS}")
+    return free_node_port(DRILL_PORTS)
 
 
 @pytest.fixture(scope="module")

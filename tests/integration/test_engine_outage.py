@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from shared.celery_app import INDEX_TASK, make_celery
-from tests.chaos.engines import ChaosElasticsearch
+from tests.chaos.engines import ChaosElasticsearch, free_node_port
 from tests.stack import Stack, live_stack, wait_until
 
 OUTAGE_S = 20
@@ -26,7 +26,8 @@ INDEXED_WITHIN_S = 45
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[ChaosElasticsearch]:
-    node = ChaosElasticsearch("outage", 1, 19500)
+    # A port pair clear of chaos (19200-19350), the restore drill (19400-19599) and the soak suite (19600/19700).
+    node = ChaosElasticsearch(f"outage-{uuid.uuid4().hex[:6]}", 1, free_node_port(range(19800, 19900)))
     node.start()
     yield node
     node.wipe()
