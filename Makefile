@@ -52,4 +52,8 @@ chaos:  ## fault injection (issue 6): 10 scenarios on its own Redis and Elastics
 	@bash infra/local/install.sh >/dev/null
 	CHAOS_N=$${N:-2000} $(PY) -m tests.chaos $(ONLY)
 
-.PHONY: help up down status test lint backup restore template settings-doc bench bench-quick bench-quality chaos
+soak:  ## soak faults (docs/soak.md): one long-lived system, every fault for 30-120 s, ~45 min; `make soak SHORT=1`: CI, ~6 min
+	@bash infra/local/install.sh >/dev/null
+	$(PY) -m tests.soak $(if $(SHORT),--short) $(ARGS)
+
+.PHONY: help up down status test lint backup restore template settings-doc bench bench-quick bench-quality chaos soak
