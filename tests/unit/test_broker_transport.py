@@ -1,5 +1,6 @@
 """The guarded Redis transport: a channel closed after its connection was torn down does not kill the worker
-(celery/kombu#582), while kombu's own transport still does; and the Celery app uses the guarded one."""
+(celery/kombu#582), while kombu's own transport still does, and keeps what it held for the next channel; and the
+Celery app uses the guarded one. Putting the messages back on a real Redis: tests/integration/test_broker_outage.py."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_stock_kombu_raises_the_attribute_error_that_kills_the_worker() -> None:
         channel.close()
 
 
-def test_the_guarded_transport_closes_and_leaves_the_messages_to_the_visibility_timeout(
+def test_the_guarded_transport_closes_and_keeps_the_messages_for_the_next_channel(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     channel = channel_with_unacked(broker_transport.TRANSPORT)
@@ -51,7 +52,9 @@ def test_the_guarded_transport_closes_and_leaves_the_messages_to_the_visibility_
         channel.close()
     assert channel.closed
     assert not channel.qos._delivered
-    assert "1 unacknowledged message(s) left for the visibility-timeout restore" in caplog.text
+    assert "1 unacknowledged message(s) kept to put back once Redis answers" in caplog.text
+    kept, broker_transport.STRANDED._messages = broker_transport.STRANDED._messages, {}
+    assert list(kept) == ["tag-1"]
 
 
 def test_with_its_connection_alive_the_channel_restores_as_kombu_does(monkeypatch: pytest.MonkeyPatch) -> None:
