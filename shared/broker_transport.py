@@ -88,6 +88,16 @@ class QoS(redis.QoS):
             STRANDED.keep({delivery_tag: message})
             raise
 
+    def reject(self, delivery_tag: str, requeue: bool = False) -> None:
+        try:
+            super().reject(delivery_tag, requeue)
+        except self.channel.connection_errors:
+            # A task gave its message back (a Redis error inside it) while Redis was away: keep it to put back.
+            message = self._delivered.pop(delivery_tag, None) if requeue else None
+            if message is not None:
+                STRANDED.keep({delivery_tag: message})
+            raise
+
     def restore_visible(self, *args: Any, **kwargs: Any) -> Any:
         # The consumer loop calls this every few seconds. A dead channel may be closed (and its messages kept) only
         # when it is collected, long after the new channel opened: put them back from here too.

@@ -77,3 +77,14 @@ def test_the_celery_app_uses_it_with_the_url_and_the_transport_options() -> None
         assert connection.as_uri().startswith("redis://")  # Flower's broker API reads the scheme
         params = connection.channel()._connparams()
     assert (params["host"], params["port"], params["db"]) == ("127.0.0.1", 6390, 3)
+
+
+def test_a_message_given_back_while_redis_is_away_is_kept_for_later() -> None:
+    connection = Connection(URL, transport=broker_transport.TRANSPORT, transport_options={"socket_connect_timeout": 0.2})
+    channel = connection.channel()
+    message = object()
+    channel.qos._delivered["tag-2"] = message
+    with pytest.raises(channel.connection_errors):
+        channel.qos.reject("tag-2", requeue=True)  # nothing listens on the URL's port
+    kept, broker_transport.STRANDED._messages = broker_transport.STRANDED._messages, {}
+    assert kept == {"tag-2": message} and "tag-2" not in channel.qos._delivered
