@@ -40,14 +40,33 @@ class Stranded:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._messages: dict[str, Any] = {}
+        self._taken: dict[str, tuple[Any, Any]] = {}  # tag -> (channel it came on, message), until settled
 
     def keep(self, delivered: dict[str, Any]) -> None:
         with self._lock:
             self._messages.update(delivered)
 
+    def took(self, channel: Any, tag: str, message: Any) -> None:
+        with self._lock:
+            self._taken[tag] = (channel, message)
+
+    def settled(self, tag: str) -> None:
+        with self._lock:
+            self._taken.pop(tag, None)
+
+    def _orphans(self, channel: Any) -> dict[str, Any]:
+        """Messages taken on another channel than this one that are still unsettled: their channel died with its
+        connection (Celery may drop it without closing it, e.g. after cancelling a task on a connection loss)."""
+        orphans = {
+            tag: message for tag, (taken_on, message) in self._taken.items() if taken_on is not channel and _dead(taken_on)
+        }
+        for tag in orphans:
+            del self._taken[tag]
+        return orphans
+
     def put_back(self, channel: Any) -> None:
         with self._lock:
-            messages, self._messages = self._messages, {}
+            messages, self._messages = {**self._messages, **self._orphans(channel)}, {}
         restored = 0
         for tag, message in messages.items():
             try:
@@ -58,6 +77,12 @@ class Stranded:
                 self.keep({tag: message})
         if restored:
             log.warning("%d message(s) held when the broker connection died put back on their queue", restored)
+
+
+def _dead(channel: Any) -> bool:
+    """A channel whose connection was collected or closed (kombu sets its transport's client to None)."""
+    transport = getattr(channel, "connection", None)
+    return bool(getattr(channel, "closed", False)) or transport is None or getattr(transport, "client", None) is None
 
 
 def _requeue(channel: Any, tag: str, message: Any) -> None:
@@ -81,6 +106,7 @@ STRANDED = Stranded()
 
 class QoS(redis.QoS):
     def append(self, message: Any, delivery_tag: str) -> None:
+        STRANDED.took(self.channel, delivery_tag, message)
         try:
             super().append(message, delivery_tag)
         except self.channel.connection_errors:
@@ -88,9 +114,14 @@ class QoS(redis.QoS):
             STRANDED.keep({delivery_tag: message})
             raise
 
+    def ack(self, delivery_tag: str) -> None:
+        super().ack(delivery_tag)
+        STRANDED.settled(delivery_tag)
+
     def reject(self, delivery_tag: str, requeue: bool = False) -> None:
         try:
             super().reject(delivery_tag, requeue)
+            STRANDED.settled(delivery_tag)
         except self.channel.connection_errors:
             # A task gave its message back (a Redis error inside it) while Redis was away: keep it to put back.
             message = self._delivered.pop(delivery_tag, None) if requeue else None
