@@ -29,7 +29,7 @@ from tests.soak.episode import Run, baseline, run_step
 from tests.soak.freshness import Watcher
 from tests.soak.plan import FRESHNESS_TARGET_S, LONG, SHORT, Plan
 from tests.soak.report import StepResult, write
-from tests.soak.stack import OUTPUT, ROOT, Engines, Stack
+from tests.soak.stack import OUTPUT, ROOT, Engines, Stack, only_run
 from tests.soak.whereabouts import whereabouts
 
 
@@ -158,7 +158,8 @@ def main(argv: list[str]) -> int:
     args = arguments(argv)
     plan = SHORT if args.short else LONG
     overrides = dict(setting.split("=", 1) for setting in args.set)
-    return soak(plan, plan.freshness_gate if args.freshness_gate is None else args.freshness_gate, overrides)
+    with only_run():
+        return soak(plan, plan.freshness_gate if args.freshness_gate is None else args.freshness_gate, overrides)
 
 
 if __name__ == "__main__":

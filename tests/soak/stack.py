@@ -14,11 +14,13 @@ and the services' logs in test-output/soak/.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
 import socket
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,11 +41,34 @@ SERVICES = ("ingest", "search", "worker", "indexer", "beat")
 def production_env() -> dict[str, str]:
     """Every setting chaos shortens, back at its production default; the differences of the module docstring."""
     fields = Settings.model_fields
+    unknown = [name for name in CHAOS_ENV if name.lower() not in fields]
+    assert not unknown, f"chaos sets {unknown}, which are not settings: give them their production value here"
     env = {name: str(fields[name.lower()].default) for name in CHAOS_ENV}
     env.update(WORKER_METRICS_PORT=str(free_port()), INDEXER_METRICS_PORT=str(free_port()), SNAPSHOT_INTERVAL_S="0")
     vt, hard, backoff = (float(env[k]) for k in ("VISIBILITY_TIMEOUT_S", "TASK_TIME_LIMIT_S", "RETRY_BACKOFF_MAX_S"))
     assert vt > hard + backoff, "README Guarantees: VISIBILITY_TIMEOUT_S > TASK_TIME_LIMIT_S + RETRY_BACKOFF_MAX_S"
     return env
+
+
+LOCK = Path(f"/tmp/newsroom-soak-{REDIS_PORT}.lock")  # noqa: S108 - one soak run per machine: the ports are machine-wide
+
+
+@contextlib.contextmanager
+def only_run() -> Iterator[None]:
+    """Held for the whole run: a second run (from any checkout) stops at once instead of sharing the ports and the
+    `soak1` node, whose teardown would wipe the first run's engines. A lock, not a port check: two runs started in
+    the same second both see free ports."""
+    with open(LOCK, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise SystemExit(f"another soak run holds {LOCK} (pid {lock.read().strip() or '?'}): one at a time") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
 
 
 def port_taken(port: int) -> bool:
