@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     ingest_port: int = Field(8081, description="Port of the ingest service.")
     search_port: int = Field(8082, description="Port of the search service and newsroom page.")
     flower_port: int = Field(5555, description="Port of the Flower queue dashboard.")
-    # How the ingest and search services are served (shared/serving.py, docs/adr/0005-serving-slow-clients.md).
+    # How the ingest and search services are served (shared/web/serving.py, docs/adr/0005-serving-slow-clients.md).
     gunicorn_workers: int = Field(2, description="gunicorn worker processes of the ingest service and of the search service.")
     http_worker_connections: int = Field(
         1000, description="Connections one service worker process holds at once (a greenlet each, so idle ones cost no thread)."
@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     max_batch_items: int = Field(1000, description="Most articles in one batch request.")
     # Ingest limits and backpressure (issue 5).
     max_json_depth: int = Field(32, description="Deepest nesting of objects and arrays a JSON body may have (400 beyond).")
-    # One size policy from ingest to index (shared/limits.py, docs/ingest-limits.md).
+    # One size policy from ingest to index (shared/articles/limits.py, docs/ingest-limits.md).
     max_text_chars: int = Field(
         1_000_000,
         description="Longest article body, in characters as Elasticsearch counts them (UTF-16: an emoji counts 2): a JSON "
@@ -119,7 +119,7 @@ class Settings(BaseSettings):
         "with Retry-After (feeds wait too).",
     )
     retry_after_s: int = Field(5, description="Seconds the ingest service asks clients to wait in Retry-After (429 and 503).")
-    # The in-flight ledger and its sweeper (shared/inflight.py, services/worker/sweeper.py).
+    # The in-flight ledger and its sweeper (shared/delivery/inflight.py, services/worker/sweeper.py).
     sweep_interval_s: float = Field(60.0, description="How often Celery beat runs the sweep of the in-flight ledger.")
     sweep_after_s: float = Field(
         0.0,
@@ -224,7 +224,7 @@ class Settings(BaseSettings):
         description="Characters of a body searched for the snippet's match; a match past them is not highlighted "
         "(the body's start is shown).",
     )
-    # Ingest access (docs/partner-access.md): the key model of search (shared/api_keys.py), feeds owned by a key.
+    # Ingest access (docs/partner-access.md): the key model of search (shared/web/api_keys.py), feeds owned by a key.
     ingest_api_keys: str = Field(
         "",
         description="Ingest API keys, comma-separated, each `name:key` (or a bare key); when any is set, the ingest /v1/* "
@@ -258,7 +258,7 @@ class Settings(BaseSettings):
     worker_metrics_host: str = Field(
         "127.0.0.1", description="Address the worker's and indexer's metrics ports bind to (compose: 0.0.0.0, for Prometheus)."
     )
-    # Progress (services/worker/progress.py, health.py, watchdog.py): a consumer that holds work and finishes none.
+    # Progress (shared/consumer/progress.py, health.py, watchdog.py): a consumer that holds work and finishes none.
     stall_after_s: float = Field(
         120.0,
         description="A worker or indexer holding a message due this long without finishing it is not ready (stalled); "
@@ -275,7 +275,7 @@ class Settings(BaseSettings):
     flower_basic_auth: str = Field(
         "",
         description="`user:password[,user:password]` protecting Flower's page and API; unset (and FLOWER_OPEN off): a "
-        "generated password (`make up` prints it; shared/flower.py).",
+        "generated password (`make up` prints it; shared/observability/flower.py).",
     )
     flower_open: bool = Field(
         False, description="Serve Flower's page and API without credentials when FLOWER_BASIC_AUTH is unset (never by default)."

@@ -36,9 +36,9 @@ def free_port() -> int:
 
 
 def gunicorn_argv(port: int, module: str, *options: str) -> list[str]:
-    """gunicorn serving `module` on 127.0.0.1:`port` with the configuration of `make up` and compose (shared/serving.py);
+    """gunicorn serving `module` on 127.0.0.1:`port` with the configuration of `make up` and compose (shared/web/serving.py);
     `options` override it (`--workers`, `1`)."""
-    return [str(BIN / "gunicorn"), "-c", "python:shared.serving", "--bind", f"127.0.0.1:{port}", *options, module]
+    return [str(BIN / "gunicorn"), "-c", "python:shared.web.serving", "--bind", f"127.0.0.1:{port}", *options, module]
 
 
 def wait_until(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = "condition") -> Any:
@@ -85,7 +85,7 @@ class Stack:
         return {"PROMETHEUS_MULTIPROC_DIR": str(folder), "WORKER_METRICS_PORT": port, "INDEXER_METRICS_PORT": port}
 
     def start_gunicorn(self, name: str, port: int, module: str, env: dict[str, str] | None = None) -> str:
-        """A service as `make up` and compose serve it (shared/serving.py); `env`: settings of this one service."""
+        """A service as `make up` and compose serve it (shared/web/serving.py); `env`: settings of this one service."""
         self.start(name, gunicorn_argv(port, module), env)
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what=f"{name} /readyz")

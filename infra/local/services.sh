@@ -13,12 +13,12 @@ fresh_metrics_dir() {  # fresh_metrics_dir NAME -> prints the folder
   rm -rf "$dir" && mkdir -p "$dir" && echo "$dir"
 }
 
-# Worker class, processes, connections and timeouts come from shared/serving.py, the one definition compose and
+# Worker class, processes, connections and timeouts come from shared/web/serving.py, the one definition compose and
 # the tests use too (GUNICORN_WORKERS, HTTP_* settings; docs/adr/0005-serving-slow-clients.md).
 start_gunicorn() {  # start_gunicorn NAME PORT MODULE
   running "$1" && return
   say "starting the $1 service on 127.0.0.1:$2"
-  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir "$1")" "$BIN/gunicorn" -c python:shared.serving --daemon --bind "127.0.0.1:$2" \
+  PROMETHEUS_MULTIPROC_DIR="$(fresh_metrics_dir "$1")" "$BIN/gunicorn" -c python:shared.web.serving --daemon --bind "127.0.0.1:$2" \
     --pid "$RUN_DIR/$1.pid" --error-logfile "$RUN_DIR/$1.log" --capture-output "$3"
 }
 
@@ -59,9 +59,9 @@ start_beat() {
 start_flower() {
   running flower && return
   say "starting Flower on 127.0.0.1:$FLOWER_PORT"
-  # Never open by accident (shared/flower.py): FLOWER_BASIC_AUTH, else FLOWER_OPEN=1 for no credentials, else a
+  # Never open by accident (shared/observability/flower.py): FLOWER_BASIC_AUTH, else FLOWER_OPEN=1 for no credentials, else a
   # generated password kept in $RUN_DIR/flower.auth (`make up` prints it). The launcher becomes Flower (same pid).
-  nohup "$PY" -m shared.flower --address=127.0.0.1 --port="$FLOWER_PORT" --auth-file="$RUN_DIR/flower.auth" \
+  nohup "$PY" -m shared.observability.flower --address=127.0.0.1 --port="$FLOWER_PORT" --auth-file="$RUN_DIR/flower.auth" \
     > "$RUN_DIR/flower.log" 2>&1 &
   echo $! > "$RUN_DIR/flower.pid"
 }

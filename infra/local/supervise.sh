@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # supervise.sh NAME COMMAND...: keeps one part of `make up` running. It starts COMMAND in the foreground and
-# starts it again whenever it ends (a crash, or the watchdog ending a wedged worker: services/worker/watchdog.py),
+# starts it again whenever it ends (a crash, or the watchdog ending a wedged worker: shared/consumer/watchdog.py),
 # until `make down` stops it with SIGTERM, which it passes on. .run/NAME.pid is the part's own pid,
 # .run/NAME.supervisor.pid this loop's, .run/NAME.restarts how often it was started again.
 set -uo pipefail

@@ -1,6 +1,6 @@
 """The indexer's pure core: which copy of each article a batch writes, and what becomes of each message.
 
-A batch is a list of handed-over messages (shared/handover.py). Two copies of one article in a batch (a
+A batch is a list of handed-over messages (shared/delivery/handover.py). Two copies of one article in a batch (a
 re-send, a redelivery) are written once, the newest accepted copy; the bulk answer then settles every
 message exactly once: indexed (or superseded by a newer copy), retried later, or dead-lettered.
 """

@@ -27,7 +27,7 @@ from celery.worker.request import Request
 from celery_batches import Batches, SimpleRequest
 from celery_batches.trace import apply_batches_task
 
-from services.worker.progress import HELD
+from shared.consumer.progress import HELD
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class SettledBatches(Batches):
         ids = [r.id for r in requests]
 
         def on_return(result: Any) -> None:
-            HELD.release(ids)  # services/worker/progress.py: this process no longer holds them
+            HELD.release(ids)  # shared/consumer/progress.py: this process no longer holds them
             if result is True:
                 for request in requests:
                     request.acknowledge()

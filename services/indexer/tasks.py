@@ -20,23 +20,23 @@ from elasticsearch import Elasticsearch
 from services.indexer.batch import Item, Plan, Settlement, all_retryable, newest_per_article, settle
 from services.indexer.consumer import SettledBatches
 from services.indexer.outage import EngineUnavailable, wait_for_engine
-from services.worker import metrics  # ops (issue 7): bulk size and latency, freshness, dead letters
-from shared.celery_app import INDEX_TASK, make_celery
-from shared.deadletters import bounded_reason, dead_letter
-from shared.dedup import find_duplicates
+from shared.articles.dedup import find_duplicates
+from shared.consumer import metrics  # ops (issue 7): bulk size and latency, freshness, dead letters
+from shared.delivery.celery_app import INDEX_TASK, make_celery
+from shared.delivery.deadletters import bounded_reason, dead_letter
+from shared.delivery.handover import dead_letter_payload, retried
+from shared.delivery.inflight import InFlight
+from shared.delivery.retry import backoff_s, is_transient_error
+from shared.delivery.status import StatusStore, now_iso
 from shared.es.client import is_reachable, make_client
 from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index_documents
-from shared.handover import dead_letter_payload, retried
-from shared.inflight import InFlight
-from shared.reliability import backoff_s, is_transient_error
 from shared.settings import get_settings
-from shared.status import StatusStore, now_iso
 
 log = logging.getLogger(__name__)
 settings = get_settings()
 app = make_celery()
-# A message carries up to ARTICLES_PER_TASK articles (shared/submission.py): a bulk request of about
+# A message carries up to ARTICLES_PER_TASK articles (shared/delivery/submission.py): a bulk request of about
 # INDEX_BATCH_MAX_DOCS articles gathers this many messages (fewer when articles arrive one by one).
 MESSAGES_PER_BULK = max(1, settings.index_batch_max_docs // settings.articles_per_task)
 app.conf.update(
@@ -152,7 +152,7 @@ def record(result: Settlement, documents: dict[str, dict[str, Any]]) -> None:
         doc = documents.get(item.id) or item.message["doc"]
         original = doc.get("duplicate_of")
         statuses.set(item.id, "duplicate" if original else "indexed", duplicate_of=original, pipe=pipe)
-    # In-flight ledger: final, so forgotten (an entry of a newer accepted copy stays; shared/inflight.py).
+    # In-flight ledger: final, so forgotten (an entry of a newer accepted copy stays; shared/delivery/inflight.py).
     InFlight(redis_client()).done(result.finished_versions(), pipe=pipe)
     pipe.execute()
     for item in result.indexed:

@@ -1,7 +1,7 @@
 """Who may call the ingest API (docs/partner-access.md).
 
 With INGEST_API_KEYS / INGEST_API_KEYS_FILE set, `/v1/*` needs X-API-Key (the key model of search,
-shared/api_keys.py); each key has INGEST_RATE_LIMIT, owns the feeds it subscribes, and only the keys named in
+shared/web/api_keys.py); each key has INGEST_RATE_LIMIT, owns the feeds it subscribes, and only the keys named in
 INGEST_OPERATOR_KEYS may read and replay dead letters or see every feed. Without keys the API is open (a newsroom
 intranet) and each client address has INGEST_ADDRESS_RATE_LIMIT. Probes, metrics and the spec stay open.
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit
 
-from shared.api_keys import KeyRing, require_key
 from shared.settings import Settings
-from shared.web import ApiError
+from shared.web.api_keys import KeyRing, require_key
+from shared.web.service import ApiError
 
 
 @dataclass(frozen=True)

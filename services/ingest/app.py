@@ -9,12 +9,12 @@ from services.ingest import dead_letters, feeds, openapi, routes
 from services.ingest.access import install_access
 from services.ingest.body_size import DiscardUnread
 from services.ingest.queueing import Queue
-from shared.celery_app import make_celery
+from shared.delivery.celery_app import make_celery
+from shared.delivery.status import StatusStore
 from shared.es.client import make_client
-from shared.logs import configure_logging
+from shared.observability.logs import configure_logging
 from shared.settings import Settings, get_settings
-from shared.status import StatusStore
-from shared.web import health_blueprint, install_error_handlers
+from shared.web.service import health_blueprint, install_error_handlers
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -14,7 +14,7 @@ from flask import Request
 
 from services.ingest.body_size import read_bytes
 from shared.feeds.charsets import detect_charset
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 JSON_TYPES = ("application/json", "application/ninjs+json")
 PAGE_TYPES = ("text/html", "text/plain", "application/xhtml+xml")

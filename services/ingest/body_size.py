@@ -17,7 +17,7 @@ from gunicorn.http.errors import ParseException
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wsgi import ClosingIterator, get_content_length, get_input_stream
 
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -43,7 +43,7 @@ def read_bytes(request: Request) -> bytes:
     except (TimeoutError, ClientDisconnected) as exc:  # werkzeug turns a socket timeout under a Content-Length into the latter
         if not any(isinstance(e, TimeoutError) for e in (exc, exc.__context__)):
             raise
-        # The client paused longer than HTTP_READ_TIMEOUT_S (shared/serving.py, docs/adr/0005-serving-slow-clients.md).
+        # The client paused longer than HTTP_READ_TIMEOUT_S (shared/web/serving.py, docs/adr/0005-serving-slow-clients.md).
         raise ApiError(408, "body_timeout", "the body stopped arriving before its end", "body") from exc
     if limit is not None and len(data) > limit:
         raise _too_large(limit)

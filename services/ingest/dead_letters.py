@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, request
 
 from services.ingest.access import require_operator
 from services.ingest.queueing import Queue
-from shared.deadletters import DeadLetters, replay_payload
-from shared.web import ApiError
+from shared.delivery.deadletters import DeadLetters, replay_payload
+from shared.web.service import ApiError
 
 bp = Blueprint("dead_letters", __name__)
 

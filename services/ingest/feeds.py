@@ -17,7 +17,7 @@ from shared.feeds import FEEDS_POLL_TASK
 from shared.feeds.fetch import refused_address
 from shared.feeds.store import FeedStore
 from shared.settings import Settings, get_settings
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 bp = Blueprint("feeds", __name__)
 MAX_INTERVAL_S = 7 * 24 * 3600

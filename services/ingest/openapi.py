@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, current_app
 
 from services.ingest.feeds import FeedIn
-from shared.article import ArticleIn
-from shared.openapi import ERROR, json_answer
+from shared.articles.model import ArticleIn
+from shared.web.openapi import ERROR, json_answer
 
 bp = Blueprint("openapi", __name__)
 

@@ -1,7 +1,7 @@
 """Hands accepted articles to Celery; a 202 is answered only after this returned.
 
 Backpressure: before taking new work the service counts the accepted articles not yet indexed or
-dead-lettered (the in-flight ledger, shared/inflight.py) and answers 429 with Retry-After beyond
+dead-lettered (the in-flight ledger, shared/delivery/inflight.py) and answers 429 with Retry-After beyond
 `QUEUE_MAX_DEPTH`; Redis unreachable is a 503 with Retry-After.
 """
 
@@ -15,12 +15,12 @@ import redis
 from celery import Celery
 from kombu.exceptions import OperationalError
 
-from shared import submission
-from shared.logs import current_request_id
-from shared.queue_metrics import unfinished_articles
+from shared.delivery import submission
+from shared.delivery.status import StatusStore, now_iso
+from shared.observability.logs import current_request_id
+from shared.observability.queue_metrics import unfinished_articles
 from shared.settings import Settings
-from shared.status import StatusStore, now_iso
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 
 class Queue:
@@ -67,7 +67,7 @@ class Queue:
         return self.submit_many([payload], producer)[0]
 
     def submit_many(self, payloads: list[dict[str, Any]], producer: Any = None) -> list[dict[str, Any]]:
-        """Record and send accepted articles (shared/submission.py); their 202 answers, in order."""
+        """Record and send accepted articles (shared/delivery/submission.py); their 202 answers, in order."""
         for payload in payloads:
             payload["accepted_at"] = now_iso()
             payload["request_id"] = current_request_id()  # ops (issue 7): the worker logs it with the article id

@@ -10,12 +10,12 @@ from pydantic import ValidationError
 
 from services.ingest.bodies import read_json, read_page
 from services.ingest.queueing import Queue
-from shared.article import ArticleIn, looks_like_ninjs, ninjs_to_article
-from shared.ids import article_id
-from shared.limits import unstorable
+from shared.articles.ids import article_id
+from shared.articles.limits import unstorable
+from shared.articles.model import ArticleIn, looks_like_ninjs, ninjs_to_article
+from shared.delivery.status import StatusStore
 from shared.settings import Settings
-from shared.status import StatusStore
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 bp = Blueprint("articles", __name__)
 

@@ -10,9 +10,9 @@ from services.search.cursor import cursor_secret, duration_s
 from services.search.partner import install_partner_access
 from services.search.pits import PitSlots
 from shared.es.client import make_client
-from shared.logs import configure_logging
+from shared.observability.logs import configure_logging
 from shared.settings import Settings, get_settings
-from shared.web import health_blueprint, install_error_handlers
+from shared.web.service import health_blueprint, install_error_handlers
 
 
 def create_app(settings: Settings | None = None) -> Flask:

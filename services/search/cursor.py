@@ -29,7 +29,7 @@ import redis
 
 from shared.es.queries import SearchParams
 from shared.settings import Settings
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 MAX_CURSOR = 4096
 MAC_BYTES = 16  # 128 bits of HMAC-SHA256: far past guessing, 22 characters of cursor

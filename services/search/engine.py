@@ -24,7 +24,7 @@ from services.search.errors import bad
 from services.search.pits import PitSlots
 from shared.es.queries import SearchParams, search_body
 from shared.settings import Settings
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 log = logging.getLogger(__name__)
 

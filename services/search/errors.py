@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 
 def bad(name: str | None, message: str) -> ApiError:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app
 
-from shared.openapi import ERROR, json_answer
+from shared.web.openapi import ERROR, json_answer
 
 bp = Blueprint("openapi", __name__)
 

@@ -18,8 +18,8 @@ from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared.api_keys import HEADER, KeyRing, require_key
 from shared.settings import Settings
+from shared.web.api_keys import HEADER, KeyRing, require_key
 
 EXPOSED = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 

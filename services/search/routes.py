@@ -19,7 +19,7 @@ from services.search.pits import PitSlots
 from services.search.results import facets_of, hit_of, suggestions_of
 from shared.es.queries import SearchParams, suggest_body
 from shared.settings import Settings
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 bp = Blueprint("search", __name__)
 MAX_PREFIX = 100

@@ -7,13 +7,13 @@ import time
 from typing import Any
 
 from services.worker.tasks import app, redis_client
-from shared import submission
+from shared.delivery import submission
+from shared.delivery.status import now_iso
 from shared.feeds import FEEDS_POLL_TASK, FEEDS_TICK_TASK
 from shared.feeds.poller import Poller
 from shared.feeds.store import FeedStore
-from shared.queue_metrics import unfinished_articles
+from shared.observability.queue_metrics import unfinished_articles
 from shared.settings import get_settings
-from shared.status import now_iso
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from redis.exceptions import LockError
 
 from services.worker.tasks import app, redis_client
-from shared.celery_app import SNAPSHOT_TASK
+from shared.delivery.celery_app import SNAPSHOT_TASK
 from shared.es import snapshots
 from shared.es.client import make_client
 from shared.settings import get_settings

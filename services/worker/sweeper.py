@@ -1,4 +1,4 @@
-"""The sweeper of the in-flight ledger (shared/inflight.py): beat runs `sweep` every SWEEP_INTERVAL_S.
+"""The sweeper of the in-flight ledger (shared/delivery/inflight.py): beat runs `sweep` every SWEEP_INTERVAL_S.
 
 An accepted article whose entry shows no progress for SWEEP_AFTER_S (its message was lost between Redis and
 a worker, or Redis lost the tail of its AOF) is sent again with its stored payload, under its original
@@ -18,15 +18,15 @@ from elasticsearch import Elasticsearch
 from redis.exceptions import LockError
 
 from services.worker.tasks import app, fail, redis_client
-from shared.celery_app import PROCESS_TASK, SWEEP_TASK
-from shared.deadletters import DeadLetters
+from shared.delivery.celery_app import PROCESS_TASK, SWEEP_TASK
+from shared.delivery.deadletters import DeadLetters
+from shared.delivery.inflight import InFlight
+from shared.delivery.retry import version_of
+from shared.delivery.status import FINAL_STATUSES, StatusStore
 from shared.es.client import make_client
-from shared.inflight import InFlight
-from shared.metrics import RESENT
-from shared.queue_metrics import waiting_messages
-from shared.reliability import version_of
+from shared.observability.metrics import RESENT
+from shared.observability.queue_metrics import waiting_messages
 from shared.settings import get_settings
-from shared.status import FINAL_STATUSES, StatusStore
 
 log = logging.getLogger(__name__)
 

@@ -17,18 +17,18 @@ from celery.exceptions import Ignore, Reject, SoftTimeLimitExceeded, TimeLimitEx
 from celery.signals import worker_init
 from kombu.exceptions import OperationalError
 
-from services.worker import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
-from shared.article import NormalizedArticle
-from shared.celery_app import INDEX_TASK, LEGACY_PROCESS_TASK, PROCESS_TASK, make_celery
-from shared.deadletters import dead_letter
+from shared.articles.model import NormalizedArticle
+from shared.consumer import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
+from shared.delivery.celery_app import INDEX_TASK, LEGACY_PROCESS_TASK, PROCESS_TASK, make_celery
+from shared.delivery.deadletters import dead_letter
+from shared.delivery.handover import index_message
+from shared.delivery.inflight import InFlight
+from shared.delivery.retry import backoff_s
+from shared.delivery.status import StatusStore
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
-from shared.handover import index_message
-from shared.inflight import InFlight
-from shared.logs import article_context
-from shared.reliability import backoff_s
+from shared.observability.logs import article_context
 from shared.settings import get_settings
-from shared.status import StatusStore
 
 log = logging.getLogger(__name__)
 app: Celery = make_celery()
@@ -150,7 +150,7 @@ def retry_later(task: Task, payload: dict[str, Any], reason: str, hangs: int = 0
 
 @app.task(name=PROCESS_TASK, bind=True, base=ArticleTask, acks_late=True, max_retries=None)
 def process_articles(self: Task, payloads: list[dict[str, Any]], hangs: int = 0) -> None:
-    """Normalize one to ARTICLES_PER_TASK accepted articles (shared/submission.py) and hand them to the indexer
+    """Normalize one to ARTICLES_PER_TASK accepted articles (shared/delivery/submission.py) and hand them to the indexer
     in one message. An article that fails to normalize is dead-lettered alone; a message that fails as a whole
     (killed, hung, out of time) is split into single-article messages, which carry the poison bounds."""
     settings = get_settings()

@@ -20,7 +20,7 @@ from shared.backup.folders import FEEDS, read_manifest
 from shared.es import snapshots
 from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
-from shared.queue_metrics import unfinished_articles, waiting_messages
+from shared.observability.queue_metrics import unfinished_articles, waiting_messages
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -60,7 +60,7 @@ FIELDS: tuple[Field, ...] = (
     Field("duplicate_of", KEYWORD),
     # Not searched, but kept in doc values, where a value over 32,766 bytes fails the whole document: ignore_above.
     Field("notes", {"type": "keyword", "index": False, "ignore_above": 1024}),
-    # Near-duplicates (shared/dedup.py): MinHash LSH band keys; two articles sharing one are compared.
+    # Near-duplicates (shared/articles/dedup.py): MinHash LSH band keys; two articles sharing one are compared.
     Field("dedup_bands", KEYWORD),
     # Search issue: language-aware stems (filled by to_document) and completions for /v1/suggest.
     Field("title_stem", STEMMED),

@@ -9,9 +9,9 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from shared.analysis.document import search_fields
-from shared.article import NormalizedArticle
-from shared.deadletters import bounded_reason
-from shared.status import now_iso
+from shared.articles.model import NormalizedArticle
+from shared.delivery.deadletters import bounded_reason
+from shared.delivery.status import now_iso
 
 
 def to_document(article: NormalizedArticle) -> dict[str, Any]:

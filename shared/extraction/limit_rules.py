@@ -1,12 +1,12 @@
 """Rules that hold every article, whatever its input format, to what the index can store, search and highlight
-(shared/limits.py): characters that are not text go first, before anything reads the fields; once the text is
+(shared/articles/limits.py): characters that are not text go first, before anything reads the fields; once the text is
 clean, each field is cut to its size. Every change is noted on the article."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from shared import limits
+from shared.articles import limits
 from shared.extraction.draft import Draft
 from shared.extraction.rules import Rule
 

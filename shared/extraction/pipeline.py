@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared import metrics
-from shared.article import Location, NormalizedArticle
-from shared.dedup import band_keys
+from shared.articles.dedup import band_keys
+from shared.articles.ids import content_hash
+from shared.articles.model import Location, NormalizedArticle
 from shared.extraction import body_rules, limit_rules, meta_rules, parsers, place_rules, text_rules
 from shared.extraction.charset import decode_page
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
 from shared.extraction.rules import UNCAUGHT, Rule, run_rules
-from shared.ids import content_hash
+from shared.observability import metrics
 
 assert parsers  # imported for its side effect: the format registry
 
 # Order matters: characters that are not text out before anything reads the fields; clean text; the body's head
-# trimmed, then every field within its size (shared/limits.py: the note tells what is stored, and later rules
+# trimmed, then every field within its size (shared/articles/limits.py: the note tells what is stored, and later rules
 # read what is indexed); the place before the date (its zone gives the offset).
 RULES: list[Rule] = [
     *limit_rules.CHARACTER_RULES,

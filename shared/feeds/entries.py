@@ -7,7 +7,7 @@ from typing import Any
 
 import feedparser
 
-from shared.limits import without_unstorable
+from shared.articles.limits import without_unstorable
 
 
 class FeedError(Exception):

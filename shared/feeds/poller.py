@@ -17,13 +17,13 @@ from typing import Any
 from pydantic import ValidationError
 from redis.exceptions import LockError
 
-from shared.article import ArticleIn
+from shared.articles.ids import article_id
+from shared.articles.model import ArticleIn
+from shared.delivery.status import now_iso
 from shared.feeds.entries import FeedError, parse_feed
 from shared.feeds.fetch import Fetched, FetchError, fetch
 from shared.feeds.store import FeedStore
-from shared.ids import article_id
 from shared.settings import Settings
-from shared.status import now_iso
 
 log = logging.getLogger(__name__)
 Submit = Callable[[dict[str, Any]], None]

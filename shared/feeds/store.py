@@ -15,9 +15,9 @@ from typing import Any
 import redis
 from redis.lock import Lock
 
-from shared.ids import canonical_url
+from shared.articles.ids import canonical_url
+from shared.delivery.status import now_iso
 from shared.settings import Settings, get_settings
-from shared.status import now_iso
 
 
 def feed_id(url: str, owner: str | None = None) -> str:

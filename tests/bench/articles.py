@@ -22,7 +22,7 @@ from typing import Any
 
 from shared.analysis import stemming
 from shared.analysis.document import search_fields
-from shared.dedup import BANDS, band_keys
+from shared.articles.dedup import BANDS, band_keys
 
 # city, country, ISO code, lat, lon, UTC offset in hours (standard time; good enough for a generator)
 PLACES: list[tuple[str, str, str, float, float, float]] = [

@@ -10,8 +10,8 @@ from typing import Any
 
 import trafilatura
 
+from shared.articles.ids import article_id
 from shared.extraction.pipeline import normalize
-from shared.ids import article_id
 from tests.bench.articles import Article, as_html, as_json, as_text
 
 

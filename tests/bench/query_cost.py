@@ -4,7 +4,7 @@
 
 Fills a namespace of its own with N articles over a vocabulary of random words (so a prefix expands to
 many terms, as in a real archive) placed at random points over the world (so every precision-8 geohash
-cell is a bucket of its own), starts the search service on it as `make up` serves it (shared/serving.py),
+cell is a bucket of its own), starts the search service on it as `make up` serves it (shared/web/serving.py),
 and prints, for each query shape, the status and `partial` flag and the seconds of: the query alone
 (median of 3) and six at once (the slowest of the six). Wall-clock figures for the docs; no test relies
 on them. Drops the namespace at the end unless `--keep` (then the next run reuses it).
@@ -25,7 +25,7 @@ from pathlib import Path
 import requests
 from elasticsearch import helpers
 
-from shared.article import Location, NormalizedArticle
+from shared.articles.model import Location, NormalizedArticle
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index
 from shared.es.indexer import to_document
@@ -128,7 +128,7 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "NAMESPACE": NAMESPACE, "LOG_LEVEL": "WARNING", "SEARCH_ADDRESS_RATE_LIMIT": ""}
     env.update(item.split("=", 1) for item in args.env)
-    argv = gunicorn_argv(port, "services.search.wsgi:app")  # served as `make up` serves it (shared/serving.py)
+    argv = gunicorn_argv(port, "services.search.wsgi:app")  # served as `make up` serves it (shared/web/serving.py)
     log = ROOT / "test-output" / f"{NAMESPACE}.log"
     log.parent.mkdir(exist_ok=True)
     server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)

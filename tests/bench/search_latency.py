@@ -28,7 +28,7 @@ from elasticsearch import helpers
 from werkzeug.datastructures import MultiDict
 
 from services.search.params import parse_search_args
-from shared.article import Location, NormalizedArticle
+from shared.articles.model import Location, NormalizedArticle
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index
 from shared.es.indexer import to_document

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from shared.article import Location, NormalizedArticle
+from shared.articles.model import Location, NormalizedArticle
 from shared.es.indexer import bulk_index
 from tests.stack import OUTPUT, Stack
 

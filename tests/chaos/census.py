@@ -5,8 +5,8 @@
     print(census.line()); assert census.held
 
 - missing: accepted, neither stored nor dead-lettered (a loss);
-- dup_ids: one story stored under more than one id (the same canonical URL, folded as `shared.ids` folds it);
-- dup_content: the same title and body (`shared.ids.content_hash`) stored under more than one id;
+- dup_ids: one story stored under more than one id (the same canonical URL, folded as `shared.articles.ids` folds it);
+- dup_content: the same title and body (`shared.articles.ids.content_hash`) stored under more than one id;
 - stale: the stored title and body are not those of the last version the client got a 202 for;
 - rewrites: writes beyond one per accepted version (redeliveries; allowed, reported), from the indexer's
   per-article log lines "article <id> indexed";
@@ -30,8 +30,8 @@ from typing import Any
 import redis
 from elasticsearch import Elasticsearch, helpers
 
-from shared.deadletters import DeadLetters
-from shared.ids import canonical_url, content_hash
+from shared.articles.ids import canonical_url, content_hash
+from shared.delivery.deadletters import DeadLetters
 from shared.settings import Settings
 
 INDEXED_LINE = re.compile(r'"event": "article ([0-9a-f]+) indexed"')

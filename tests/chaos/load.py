@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from shared.ids import article_id
+from shared.articles.ids import article_id
 from tests.chaos.census import Accepted
 
 WORDS = ["election", "parliament", "flood", "harvest", "railway", "festival", "border", "summit", "drought", "museum"]

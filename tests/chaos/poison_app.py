@@ -13,7 +13,7 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 
 from services.worker import sweeper, tasks  # sweeper: beat's in-flight sweeps are consumed here too
-from shared.article import NormalizedArticle
+from shared.articles.model import NormalizedArticle
 
 real_normalize = tasks.normalize
 MARKERS = ("POISON-RAISE", "POISON-CRASH", "POISON-HANG", "POISON-HARDHANG")

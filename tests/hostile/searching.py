@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from shared.article import NormalizedArticle
+from shared.articles.model import NormalizedArticle
 from shared.es.indexer import bulk_index
 from tests.stack import ROOT, Stack, free_port, gunicorn_argv, wait_until
 
@@ -23,7 +23,7 @@ def unique(prefix: str = "w") -> str:
 
 @contextmanager
 def search_service(stack: Stack, name: str, **settings: str) -> Iterator[str]:
-    """The search service on the stack's namespace, served as `make up` serves it (shared/serving.py), with `settings`."""
+    """The search service on the stack's namespace, served as `make up` serves it (shared/web/serving.py), with `settings`."""
     port = free_port()
     argv = gunicorn_argv(port, "services.search.wsgi:app")
     with open(stack.logs / f"{name}.log", "ab") as out:

@@ -13,7 +13,7 @@ from services.search.cursor import CursorCodec, cursor_secret, fingerprint
 from services.search.pits import PitSlots
 from shared.es.queries import SearchParams
 from shared.settings import Settings
-from shared.web import ApiError
+from shared.web.service import ApiError
 from tests.hostile.searching import rewritten, unique
 from tests.stack import Stack, wait_until
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from shared.article import NormalizedArticle
+from shared.articles.model import NormalizedArticle
 from shared.es import fields
 from shared.es.index import index_settings
 from shared.es.indexer import bulk_index

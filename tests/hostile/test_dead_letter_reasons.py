@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import requests
 
-from shared.celery_app import INDEX_TASK, make_celery
-from shared.deadletters import REASON_MAX_CHARS, DeadLetters, bounded_reason
-from shared.handover import index_message
+from shared.delivery.celery_app import INDEX_TASK, make_celery
+from shared.delivery.deadletters import REASON_MAX_CHARS, DeadLetters, bounded_reason
+from shared.delivery.handover import index_message
+from shared.delivery.status import now_iso
 from shared.settings import get_settings
-from shared.status import now_iso
 from tests.stack import Stack, wait_until
 
 

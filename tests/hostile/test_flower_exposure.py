@@ -1,7 +1,7 @@
 """Flower is never open by accident, and never shows an article: started as `make up` and compose start it
-(`python -m shared.flower`), its page and API need credentials (FLOWER_BASIC_AUTH, else a generated password kept in
+(`python -m shared.observability.flower`), its page and API need credentials (FLOWER_BASIC_AUTH, else a generated password kept in
 a file only its owner reads) unless FLOWER_OPEN says otherwise; what it lists of a task's arguments is a summary of
-article ids (shared/task_privacy.py), never a body (docs/partner-access.md)."""
+article ids (shared/delivery/task_privacy.py), never a body (docs/partner-access.md)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from pathlib import Path
 
 import requests
 
-from shared.celery_app import PROCESS_TASK, make_celery
+from shared.delivery.celery_app import PROCESS_TASK, make_celery
 from tests.stack import Stack, free_port, wait_until
 
 
 @contextmanager
 def flower(stack: Stack, auth_file: Path | None = None, **settings: str) -> Iterator[str]:
     name, port = f"flower-{uuid.uuid4().hex[:6]}", free_port()
-    argv = [sys.executable, "-m", "shared.flower", "--address=127.0.0.1", f"--port={port}"]
+    argv = [sys.executable, "-m", "shared.observability.flower", "--address=127.0.0.1", f"--port={port}"]
     stack.start(name, argv + ([f"--auth-file={auth_file}"] if auth_file else []), {"FLOWER_BASIC_AUTH": "", **settings})
     url = f"http://127.0.0.1:{port}"
     try:

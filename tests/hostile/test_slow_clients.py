@@ -1,7 +1,7 @@
 """Slow and idle clients cannot stall a service: while N connections each hold half a request body, half a request
 head, or nothing at all, /readyz of ingest and search still answers (N = 2, the two sync workers ingest had, and 20,
 more than search's 2 x 8 threads). A body that stops arriving is answered 408 and a connection that sends nothing is
-closed, after HTTP_READ_TIMEOUT_S and HTTP_KEEPALIVE_S (shared/serving.py, docs/adr/0005-serving-slow-clients.md)."""
+closed, after HTTP_READ_TIMEOUT_S and HTTP_KEEPALIVE_S (shared/web/serving.py, docs/adr/0005-serving-slow-clients.md)."""
 
 from __future__ import annotations
 

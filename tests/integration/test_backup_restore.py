@@ -23,6 +23,7 @@ import redis
 import requests
 from elasticsearch import Elasticsearch, helpers
 
+from shared.articles.ids import article_id
 from shared.backup.folders import FEEDS, RDB
 from shared.backup.restore import restore_folder
 from shared.backup.take import backup
@@ -30,7 +31,6 @@ from shared.es import snapshots
 from shared.es.client import make_client
 from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
-from shared.ids import article_id
 from shared.settings import Settings
 from tests.chaos.engines import ChaosElasticsearch, ChaosRedis, free_node_port
 from tests.integration.test_feeds import FeedServer, rss

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
+from shared.articles.ids import article_id, content_hash
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index
 from shared.es.indexer import bulk_index_documents
-from shared.ids import article_id, content_hash
 from shared.settings import Settings
 from tests.chaos.census import Accepted, take_census
 

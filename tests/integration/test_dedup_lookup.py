@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared import dedup
+from shared.articles import dedup
 from shared.es.index import drop_namespace, ensure_index
 from shared.settings import Settings
 from tests.stack import Stack

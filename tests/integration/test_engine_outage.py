@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from shared.celery_app import INDEX_TASK, make_celery
+from shared.delivery.celery_app import INDEX_TASK, make_celery
 from tests.chaos.engines import ChaosElasticsearch, free_node_port
 from tests.stack import Stack, live_stack, wait_until
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from shared.celery_app import make_celery
+from shared.delivery.celery_app import make_celery
 from shared.feeds import FEEDS_TICK_TASK
 from tests.stack import Stack, wait_until
 

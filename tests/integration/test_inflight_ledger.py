@@ -1,4 +1,4 @@
-"""The in-flight ledger (shared/inflight.py) on the real Redis, under a namespace of its own: what it keeps,
+"""The in-flight ledger (shared/delivery/inflight.py) on the real Redis, under a namespace of its own: what it keeps,
 and that an older copy of an article can neither replace nor remove the entry of a newer one."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from shared.inflight import InFlight, forget
+from shared.delivery.inflight import InFlight, forget
+from shared.delivery.status import StatusStore
 from shared.settings import Settings
-from shared.status import StatusStore
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared.celery_app import PROCESS_TASK, make_celery
-from shared.deadletters import DeadLetters
-from shared.inflight import InFlight
-from shared.status import StatusStore
+from shared.delivery.celery_app import PROCESS_TASK, make_celery
+from shared.delivery.deadletters import DeadLetters
+from shared.delivery.inflight import InFlight
+from shared.delivery.status import StatusStore
 from tests.integration.test_ingest_backpressure import side_stack
 from tests.stack import Stack, free_port, wait_until
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from shared.ids import article_id
+from shared.articles.ids import article_id
 from tests.stack import Stack, wait_until
 
 MiB = 1024 * 1024

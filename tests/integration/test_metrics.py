@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.celery_app import make_celery
+from shared.delivery.celery_app import make_celery
 from tests.stack import Stack, free_port, wait_until
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]

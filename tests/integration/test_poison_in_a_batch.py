@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared.deadletters import DeadLetters
+from shared.delivery.deadletters import DeadLetters
 from tests.integration.test_ingest_backpressure import side_stack
 from tests.stack import BIN, Stack, free_port, wait_until
 

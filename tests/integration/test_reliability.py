@@ -11,9 +11,9 @@ from typing import Any
 
 import requests
 
-from shared.celery_app import PROCESS_TASK, make_celery
-from shared.deadletters import DeadLetters
-from shared.ids import article_id
+from shared.articles.ids import article_id
+from shared.delivery.celery_app import PROCESS_TASK, make_celery
+from shared.delivery.deadletters import DeadLetters
 from tests.chaos.census import writes_in_logs
 from tests.stack import ROOT, Stack, free_port, gunicorn_argv, wait_until
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from shared.article import Location, NormalizedArticle
+from shared.articles.model import Location, NormalizedArticle
 from shared.es.indexer import bulk_index
 from tests.stack import Stack
 

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from shared.article import Location, NormalizedArticle
+from shared.articles.model import Location, NormalizedArticle
 from shared.es.indexer import bulk_index
 from tests.stack import Stack
 

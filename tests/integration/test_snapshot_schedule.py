@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from elasticsearch import Elasticsearch
 
-from shared.celery_app import SNAPSHOT_TASK, beat_schedule
+from shared.delivery.celery_app import SNAPSHOT_TASK, beat_schedule
 from shared.es import snapshots
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index

@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from shared.ids import article_id
+from shared.articles.ids import article_id
 from tests.chaos.census import Accepted
 from tests.chaos.load import EDIT_LAG, article, edited
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import redis
 
-from shared.inflight import InFlight
+from shared.delivery.inflight import InFlight
 from shared.settings import Settings
 
 

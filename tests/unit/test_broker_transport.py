@@ -12,8 +12,8 @@ import redis
 from kombu import Connection
 from kombu.transport import redis as kombu_redis
 
-from shared import broker_transport
-from shared.celery_app import make_celery
+from shared.delivery import broker_transport
+from shared.delivery.celery_app import make_celery
 from shared.settings import Settings
 
 STOCK = "kombu.transport.redis:Transport"

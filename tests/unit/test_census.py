@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.ids import canonical_url, content_hash
+from shared.articles.ids import canonical_url, content_hash
 from tests.chaos.census import Accepted, Census, Stored, count, writes_in_logs
 from tests.chaos.load import EDIT_LAG, schedule
 

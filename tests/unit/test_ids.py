@@ -1,4 +1,4 @@
-from shared.ids import article_id, canonical_url
+from shared.articles.ids import article_id, canonical_url
 
 
 def test_canonical_url_folds_case_tracking_and_trailing_slash() -> None:

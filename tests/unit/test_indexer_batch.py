@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.indexer.batch import Item, all_retryable, newest_per_article, settle
+from shared.delivery.handover import dead_letter_payload, index_message, retried
 from shared.es.indexer import BulkOutcome
-from shared.handover import dead_letter_payload, index_message, retried
 
 
 def item(ref: str, doc_id: str, version: int, attempts: int = 0) -> Item:

@@ -4,7 +4,7 @@ import io
 import json
 import logging
 
-from shared.logs import configure_logging
+from shared.observability.logs import configure_logging
 from shared.settings import Settings
 
 

@@ -13,13 +13,13 @@ import yaml
 from flask import Response
 from prometheus_client.metrics import MetricWrapperBase
 
-from shared import metrics, queue_metrics
-from shared.metrics import article_outcomes, reason_class
+from shared.observability import metrics, queue_metrics
+from shared.observability.metrics import article_outcomes, reason_class
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "infra" / "grafana" / "dashboards" / "newsroom-pipeline.json"
 _NAME = re.compile(r"\bnewsroom_[a-z_]+")
-COLLECTORS = ("shared/queue_metrics.py", "shared/es/snapshot_metrics.py", "services/worker/progress.py")
+COLLECTORS = ("shared/observability/queue_metrics.py", "shared/es/snapshot_metrics.py", "shared/consumer/progress.py")
 
 
 def exported_names() -> set[str]:

@@ -7,7 +7,7 @@ import random
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from elasticsearch import ApiError, ConnectionError
 
-from shared.reliability import backoff_s, is_transient_error, is_transient_status, version_of
+from shared.delivery.retry import backoff_s, is_transient_error, is_transient_status, version_of
 from shared.settings import Settings
 
 

@@ -1,4 +1,4 @@
-"""IPTC ninjs objects: the ingest service mapped them to the contract's fields (`shared.article.ninjs_to_article`)
+"""IPTC ninjs objects: the ingest service mapped them to the contract's fields (`shared.articles.model.ninjs_to_article`)
 and validated them; here they become a draft like any JSON article, noting their format."""
 
 from __future__ import annotations

@@ -7,7 +7,16 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
-from shared.dedup import NUM_PERM, SEED, band_keys, best_original, candidates_query, find_duplicates, shingle_set, signature
+from shared.articles.dedup import (
+    NUM_PERM,
+    SEED,
+    band_keys,
+    best_original,
+    candidates_query,
+    find_duplicates,
+    shingle_set,
+    signature,
+)
 
 STORY = (
     "The central bank kept its main interest rate unchanged on Thursday and said it would watch wages "

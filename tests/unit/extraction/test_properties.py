@@ -9,10 +9,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from services.ingest.routes import to_payload
-from shared.article import NormalizedArticle, ninjs_to_article
+from shared.articles.model import NormalizedArticle, ninjs_to_article
 from shared.extraction.pipeline import UnparseablePayload, normalize
 from shared.extraction.text_rules import looks_like_html
-from shared.web import ApiError
+from shared.web.service import ApiError
 from tests.unit.strategies import PROPERTY, html_pages, json_values, nested_json, words
 
 

@@ -3,10 +3,10 @@
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 
-from shared import metrics
 from shared.extraction.draft import Draft
 from shared.extraction.pipeline import normalize
 from shared.extraction.rules import Rule, run_rules
+from shared.observability import metrics
 
 
 def _hang(draft: Draft) -> None:

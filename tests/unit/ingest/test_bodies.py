@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.ingest.bodies import decode_page, json_depth, parse_json
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 
 def code_of(call: object, *args: object) -> tuple[int, str]:

@@ -10,7 +10,7 @@ import pytest
 from flask import Request
 
 from services.ingest.body_size import DiscardUnread, read_bytes
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 
 def environ(body: bytes, *, chunked: bool, declared: int | None = None) -> dict[str, Any]:

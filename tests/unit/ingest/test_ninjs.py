@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.article import ArticleIn, looks_like_ninjs, ninjs_to_article
+from shared.articles.model import ArticleIn, looks_like_ninjs, ninjs_to_article
 
 NINJS_1 = {
     "uri": "https://example.com/2023/10/17/statement",

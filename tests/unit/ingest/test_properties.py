@@ -16,7 +16,7 @@ from services.ingest.dead_letters import parse_limit
 from shared.feeds.charsets import detect_charset
 from shared.feeds.entries import FeedError, parse_feed
 from shared.feeds.fetch import Fetched, FetchError, fetch
-from shared.web import ApiError
+from shared.web.service import ApiError
 from tests.unit.strategies import PROPERTY, TRICKY, bounded, charset_labels, json_values, nested_json, words
 
 MAX_DEPTH = 20

@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 from services.search.cursor import CursorCodec
 from services.search.params import parse_search_args
 from shared.es.queries import SearchParams
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 
 @pytest.mark.parametrize(

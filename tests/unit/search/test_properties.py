@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from services.search.cursor import Cursor, CursorCodec, fingerprint
 from services.search.params import KNOWN, parse_search_args
 from shared.es.queries import SearchParams
-from shared.web import ApiError
+from shared.web.service import ApiError
 from tests.unit.strategies import PROPERTY, json_values, words
 
 PLAIN = parse_search_args(MultiDict())  # q="" by relevance: the search a cursor below belongs to

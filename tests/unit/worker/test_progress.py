@@ -6,10 +6,10 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from services.worker import watchdog
-from services.worker.health import Health
-from services.worker.progress import HeldMessages, Progress
-from shared.queue_metrics import DependencyCollector
+from shared.consumer import watchdog
+from shared.consumer.health import Health
+from shared.consumer.progress import HeldMessages, Progress
+from shared.observability.queue_metrics import DependencyCollector
 from shared.settings import Settings
 
 

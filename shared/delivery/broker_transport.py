@@ -7,7 +7,7 @@ channel held are kept in memory (`Stranded`) and the first channel opened once R
 Closing such a channel can also find its transport's `client` already gone; kombu 5.x then raises
 `AttributeError: 'NoneType' object has no attribute 'hostname'` (celery/kombu#582), which Celery treats as
 unrecoverable, stopping the whole worker: that case is kept the same way. `install()` (called by
-`shared.celery_app`) makes this what the `redis://` scheme resolves to, so the broker URL keeps its scheme:
+`shared.delivery.celery_app`) makes this what the `redis://` scheme resolves to, so the broker URL keeps its scheme:
 Flower's broker API and every tool that parses the URL still see `redis://`, and `broker_transport_options`
 apply unchanged.
 """

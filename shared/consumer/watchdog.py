@@ -1,7 +1,7 @@
 """Ends a wedged worker or indexer so that its supervisor starts a fresh one.
 
 A wedge (messages held and none finished for STALL_AFTER_S while Redis and Elasticsearch both answer; see
-services/worker/health.py) that lasts WATCHDOG_RESTART_AFTER_S is one no retry inside the process will
+shared/consumer/health.py) that lasts WATCHDOG_RESTART_AFTER_S is one no retry inside the process will
 cure. The watchdog asks for Celery's warm shutdown (SIGTERM: the messages it holds go back to the queue at
 once) and, if that does not finish within WATCHDOG_EXIT_GRACE_S, exits hard: Redis then redelivers after
 the visibility timeout. Whoever started the process restarts it: compose's `restart:` policy, or the

@@ -4,7 +4,7 @@ Celery's consumer retries a lost broker connection with kombu's defaults: 2 s, t
 30 s between attempts. After an outage of a minute the worker and the indexer found Redis again only at their
 next attempt, up to half a minute after it was back, and every article waited that long. A connection attempt
 to a Redis that is down costs nothing, so the interval is kept short (BROKER_RECONNECT_MAX_S). Used by every
-worker through `worker_consumer` (shared/celery_app.py).
+worker through `worker_consumer` (shared/delivery/celery_app.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import request
 
-from shared.web import ApiError
+from shared.web.service import ApiError
 
 HEADER = "X-API-Key"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.reliability import version_of
+from shared.delivery.retry import version_of
 
 # Fields of the accepted payload that travel with the document (everything but the article itself).
 META_FIELDS = ("id", "accepted_at", "request_id", "replayed")

@@ -1,5 +1,5 @@
 """How the ingest and search services are served: the one gunicorn configuration of `make up`, the tests' stack and
-compose (`gunicorn -c python:shared.serving --bind ADDRESS services.<name>.wsgi:app`; docs/adr/0005-serving-slow-clients.md).
+compose (`gunicorn -c python:shared.web.serving --bind ADDRESS services.<name>.wsgi:app`; docs/adr/0005-serving-slow-clients.md).
 
 Each connection is a greenlet of gunicorn's gevent worker, so a client that sends slowly, stops half-way or only holds
 a connection open costs a little memory, never a thread or a process: up to HTTP_WORKER_CONNECTIONS of them per

@@ -108,4 +108,4 @@ class ProgressCollector(Collector):
         yield oldest
 
 
-HELD = HeldMessages()  # this process's: filled by the task_received signal (services/worker/metrics.py)
+HELD = HeldMessages()  # this process's: filled by the task_received signal (shared/consumer/metrics.py)

@@ -46,7 +46,7 @@ def waiting_messages(client: redis.Redis, settings: Settings) -> int:
 def unfinished_articles(client: redis.Redis, settings: Settings) -> int:
     """Accepted articles not yet indexed or dead-lettered: the in-flight ledger's size (backpressure). Queue
     lengths count messages, and a message carries up to ARTICLES_PER_TASK articles."""
-    return int(client.zcard(settings.redis_key("inflight", "sent")))  # shared/inflight.py
+    return int(client.zcard(settings.redis_key("inflight", "sent")))  # shared/delivery/inflight.py
 
 
 def message_accepted_at(raw: bytes | str | None) -> float | None:
@@ -80,7 +80,7 @@ class PipelineCollector(Collector):
                 pipe.lindex(queue_keys(self.settings, queue)[0], -1)
             pipe.hlen(f"{ns}:unacked")
             pipe.zcard(self.settings.redis_key("dead", "order"))
-            pipe.zcard(self.settings.redis_key("inflight", "sent"))  # shared/inflight.py
+            pipe.zcard(self.settings.redis_key("inflight", "sent"))  # shared/delivery/inflight.py
             *per_queue, unacked, dead, inflight = pipe.execute()
             workers = sum(1 for _ in self.redis.scan_iter(heartbeat_key(self.settings), count=1000))
         except redis.RedisError:

@@ -13,9 +13,9 @@ from werkzeug.exceptions import HTTPException
 
 from shared.es.client import is_reachable
 from shared.es.snapshot_metrics import SnapshotCollector
-from shared.logs import init_request_logging
-from shared.metrics import accepted_ids, init_metrics, metrics_response, service_name
-from shared.queue_metrics import DependencyCollector, PipelineCollector
+from shared.observability.logs import init_request_logging
+from shared.observability.metrics import accepted_ids, init_metrics, metrics_response, service_name
+from shared.observability.queue_metrics import DependencyCollector, PipelineCollector
 from shared.settings import get_settings
 
 

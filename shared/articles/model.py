@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.limits import MAX_BODY, MAX_NAME, MAX_SHORT, MAX_SUBTITLE, es_length, unstorable
+from shared.articles.limits import MAX_BODY, MAX_NAME, MAX_SHORT, MAX_SUBTITLE, es_length, unstorable
 
 
 def _storable(value: str) -> str:
-    """A string the system can store: no U+0000, no lone surrogate (shared/limits.py)."""
+    """A string the system can store: no U+0000, no lone surrogate (shared/articles/limits.py)."""
     problem = unstorable(value)
     if problem:
         raise ValueError(problem)
@@ -27,7 +27,7 @@ def _within_body_size(value: str) -> str:
     return value
 
 
-# Lengths and characters follow the size policy (shared/limits.py): what the index can store, search and highlight.
+# Lengths and characters follow the size policy (shared/articles/limits.py): what the index can store, search and highlight.
 Storable = AfterValidator(_storable)
 
 
@@ -90,7 +90,7 @@ class NormalizedArticle(BaseModel):
     content_hash: str = ""
     duplicate_of: str | None = None
     notes: list[str] = Field(default_factory=list)
-    # Near-duplicate detection (shared/dedup.py): MinHash LSH band keys of the body, matched by a terms query.
+    # Near-duplicate detection (shared/articles/dedup.py): MinHash LSH band keys of the body, matched by a terms query.
     dedup_bands: list[str] = Field(default_factory=list)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import redis
 
-from shared.reliability import version_of
+from shared.delivery.retry import version_of
 from shared.settings import Settings, get_settings
 
 # KEYS: payloads, versions, sent, resends. ARGV: id, version, payload JSON, now.

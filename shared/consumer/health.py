@@ -5,7 +5,7 @@ message it holds has been due for longer than STALL_AFTER_S). Liveness fails onl
 message finished for STALL_AFTER_S either, while both engines answer, the one state a restart can cure (an
 engine outage cannot be cured by restarting its clients, so that keeps the process live, merely not ready).
 Compose's healthcheck and the
-watchdog (services/worker/watchdog.py) read the same judgement.
+watchdog (shared/consumer/watchdog.py) read the same judgement.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import Any
 
 import redis
 
-from services.worker.progress import Progress, ProgressCollector
-from shared.metrics import CONTENT_TYPE_LATEST, render
-from shared.queue_metrics import DependencyCollector, heartbeat_key
+from shared.consumer.progress import Progress, ProgressCollector
+from shared.observability.metrics import CONTENT_TYPE_LATEST, render
+from shared.observability.queue_metrics import DependencyCollector, heartbeat_key
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """What a Celery worker tells operators: JSON logs bound to each article, task metrics, a heartbeat, the
-messages it holds (services/worker/progress.py), its own small HTTP port (`WORKER_METRICS_PORT`) with
-/metrics, /healthz and /readyz (services/worker/health.py), and a watchdog (services/worker/watchdog.py).
+messages it holds (shared/consumer/progress.py), its own small HTTP port (`WORKER_METRICS_PORT`) with
+/metrics, /healthz and /readyz (shared/consumer/health.py), and a watchdog (shared/consumer/watchdog.py).
 
 Importing this module connects the Celery signals; `services.worker.tasks` imports it. Tasks run in
 prefork children, so their metrics go through prometheus_client's multiprocess files
@@ -23,12 +23,12 @@ import redis
 from celery import signals
 from celery.worker import state as worker_state
 
-from services.worker import watchdog
-from services.worker.health import Health, serve
-from services.worker.progress import HELD, Progress
+from shared.consumer import watchdog
+from shared.consumer.health import Health, serve
+from shared.consumer.progress import HELD, Progress
 from shared.es.client import is_reachable, make_client
-from shared.logs import article_context, bind_task, configure_logging, unbind_task
-from shared.metrics import (
+from shared.observability.logs import article_context, bind_task, configure_logging, unbind_task
+from shared.observability.metrics import (
     ACCEPTED_TO_SEARCHABLE,
     INDEXED,
     PUBLISHED_TO_SEARCHABLE,
@@ -37,7 +37,7 @@ from shared.metrics import (
     timed,
     timed_bulk,
 )
-from shared.queue_metrics import DependencyCollector, heartbeat_key
+from shared.observability.queue_metrics import DependencyCollector, heartbeat_key
 from shared.settings import get_settings
 
 __all__ = ["observe_indexed", "timed", "timed_bulk"]
@@ -82,7 +82,7 @@ def _task_received(request: Any = None, **_: Any) -> None:
     """In the main process, when a message is taken from the queue: one line per article, naming its request."""
     args = getattr(request, "args", None) or []
     if getattr(request, "id", None):
-        HELD.hold(request.id, getattr(request, "eta", None))  # services/worker/progress.py
+        HELD.hold(request.id, getattr(request, "eta", None))  # shared/consumer/progress.py
     payloads = args[0] if args and isinstance(args[0], list) else args[:1]
     for payload in payloads:
         if isinstance(payload, dict) and payload.get("id"):

@@ -9,11 +9,11 @@ from typing import Any
 
 import redis
 
-from shared.inflight import InFlight
-from shared.metrics import DEAD_LETTERED, reason_class
-from shared.reliability import version_of
+from shared.delivery.inflight import InFlight
+from shared.delivery.retry import version_of
+from shared.delivery.status import StatusStore, now_iso
+from shared.observability.metrics import DEAD_LETTERED, reason_class
 from shared.settings import Settings, get_settings
-from shared.status import StatusStore, now_iso
 
 log = logging.getLogger(__name__)
 

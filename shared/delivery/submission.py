@@ -15,10 +15,10 @@ from typing import Any
 import redis
 from celery import Celery
 
-from shared.celery_app import PROCESS_TASK
-from shared.inflight import InFlight, forget
+from shared.delivery.celery_app import PROCESS_TASK
+from shared.delivery.inflight import InFlight, forget
+from shared.delivery.status import StatusStore
 from shared.settings import Settings, get_settings
-from shared.status import StatusStore
 
 
 def chunked(payloads: Sequence[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:

@@ -6,7 +6,7 @@ inspect active` would show the articles clients sent, and the normalized documen
 summary instead (`QuietAMQP`, the Celery app's `amqp` class: every send, retry and re-send goes through it), e.g.
 `[[article 8407aef801e3c24cba9d818f, article 1f2e…, … 18 more]]`, and the inspect commands that list tasks (`active`,
 `reserved`, `scheduled`) answer with that summary too, never the arguments themselves. Flower's access:
-shared/flower.py, docs/partner-access.md.
+shared/observability/flower.py, docs/partner-access.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Flower, the queue dashboard, started never open by accident: `python -m shared.flower --address A --port P
+"""Flower, the queue dashboard, started never open by accident: `python -m shared.observability.flower --address A --port P
 [--auth-file FILE]` runs `celery flower` for `make up` and compose alike (docs/partner-access.md, "Flower").
 
 - FLOWER_BASIC_AUTH (`user:password[,user:password]`) set: those credentials.
@@ -7,7 +7,7 @@
   and kept across restarts; without --auth-file (compose) a new one at each start, written to the log.
 
 `/healthcheck` and `/metrics` answer without credentials (readiness probes and Prometheus). What Flower can show of a
-task's arguments is a summary, never the article (shared/task_privacy.py).
+task's arguments is a summary, never the article (shared/delivery/task_privacy.py).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def flower_argv(address: str, port: int, credentials: str | None) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m shared.flower", description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(prog="python -m shared.observability.flower", description=__doc__.split("\n", 1)[0])
     parser.add_argument("--address", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=get_settings().flower_port)
     parser.add_argument("--auth-file", type=Path, help="where generated credentials are kept (none: new ones each start)")

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import Celery
 
-from shared import broker_transport
+from shared.delivery import broker_transport
 from shared.feeds import FEEDS_TICK_TASK
 from shared.settings import Settings, get_settings
 
@@ -22,10 +22,10 @@ SNAPSHOT_TICK_S = 300.0
 def make_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     # kombu's Redis transport, guarded against the worker-killing AttributeError of celery/kombu#582 when
-    # Redis dies under a consumer (shared/broker_transport.py); redis:// URLs resolve to it.
+    # Redis dies under a consumer (shared/delivery/broker_transport.py); redis:// URLs resolve to it.
     broker_transport.install()
-    # Task arguments are articles: messages carry a summary of them for events and inspection (shared/task_privacy.py).
-    app = Celery("news", broker=settings.redis_url, amqp="shared.task_privacy:QuietAMQP")
+    # Task arguments are articles: messages carry a summary of them for events and inspection (shared/delivery/task_privacy.py).
+    app = Celery("news", broker=settings.redis_url, amqp="shared.delivery.task_privacy:QuietAMQP")
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],
@@ -70,9 +70,9 @@ def make_celery(settings: Settings | None = None) -> Celery:
             "global_keyprefix": f"{settings.namespace}:",
         },
         broker_connection_retry_on_startup=True,
-        # Reconnect every second or two after a broker outage, not every 30 s (shared/broker_consumer.py), and
+        # Reconnect every second or two after a broker outage, not every 30 s (shared/consumer/reconnect.py), and
         # never give up: a worker that stopped trying after 100 attempts would outlive a long outage idle.
-        worker_consumer="shared.broker_consumer:Consumer",
+        worker_consumer="shared.consumer.reconnect:Consumer",
         broker_connection_max_retries=None,
         # Task events cost the worker's main process about as much as receiving the tasks (a publish per
         # received/started/succeeded task): off unless TASK_EVENTS is set. Flower switches them on in the
@@ -81,7 +81,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_send_sent_event=settings.task_events,
         worker_hijack_root_logger=False,
         # Feeds (issue 5): beat looks for due feeds every FEED_TICK_S; each feed has its own interval.
-        # The in-flight ledger (shared/inflight.py): beat sweeps it every SWEEP_INTERVAL_S; a sweep still waiting
+        # The in-flight ledger (shared/delivery/inflight.py): beat sweeps it every SWEEP_INTERVAL_S; a sweep still waiting
         # in the queue when the next one is due is dropped.
         beat_schedule=beat_schedule(settings),
     )

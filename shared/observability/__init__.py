@@ -1,0 +1,1 @@
+"""Metrics, queue metrics read at scrape time, JSON logs, and Flower started safely."""
