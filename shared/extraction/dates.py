@@ -62,7 +62,7 @@ def _iso(text: str) -> datetime | None:
 
 # "17 October, 2023 15:21" (ASCII digits), as date_span() writes the date most English pages show: dateparser
 # takes ~2 ms for it (a quarter of a text page's normalization) and returns exactly this datetime, whatever the
-# page's language (tests/unit/extraction/test_dates.py compares the two). Any other form is left to dateparser.
+# page's language (tests/unit/shared/extraction/test_dates.py compares the two). Any other form is left to dateparser.
 _ENGLISH_MONTHS = (
     "January",
     "February",

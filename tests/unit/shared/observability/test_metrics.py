@@ -16,7 +16,7 @@ from prometheus_client.metrics import MetricWrapperBase
 from shared.observability import metrics, queue_metrics
 from shared.observability.metrics import article_outcomes, reason_class
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 DASHBOARD = ROOT / "infra" / "grafana" / "dashboards" / "newsroom-pipeline.json"
 _NAME = re.compile(r"\bnewsroom_[a-z_]+")
 COLLECTORS = ("shared/observability/queue_metrics.py", "shared/es/snapshot_metrics.py", "shared/consumer/progress.py")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from shared.es.index import template_body
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "elasticsearch" / "articles-template.json"
+TEMPLATE = Path(__file__).resolve().parents[4] / "infra" / "elasticsearch" / "articles-template.json"
 
 
 def test_infra_template_is_the_one_the_field_table_generates() -> None:
