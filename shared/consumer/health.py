@@ -4,29 +4,37 @@ Readiness: Redis and Elasticsearch answer, the heartbeat is fresh, and the proce
 message it holds has been due for longer than STALL_AFTER_S). Liveness fails only for a *wedge*: stalled, no
 message finished for STALL_AFTER_S either, while both engines answer, the one state a restart can cure (an
 engine outage cannot be cured by restarting its clients, so that keeps the process live, merely not ready).
-Compose's healthcheck and the
-watchdog (shared/consumer/watchdog.py) read the same judgement.
+Compose's healthcheck and the watchdog (shared/consumer/watchdog.py) read the same judgement.
+
+The port is prometheus_client's machinery: its /metrics WSGI app and its threaded WSGI server, with /healthz and
+/readyz dispatched beside it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import redis
+from prometheus_client import make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer
 
 from shared.consumer.progress import Progress, ProgressCollector
-from shared.observability.metrics import CONTENT_TYPE_LATEST, render
+from shared.observability.metrics import service_registry
 from shared.observability.queue_metrics import DependencyCollector, heartbeat_key
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 NOT_FOUND = b'{"error": {"code": "not_found", "message": "no such path", "field": null}}'
+GET_ONLY = b'{"error": {"code": "method_not_allowed", "message": "GET only", "field": null}}'
+PROBES = {"/healthz": "live", "/readyz": "ready"}  # path: the verdict's key that decides 200 or 503
 
 
 @dataclass
@@ -70,39 +78,46 @@ class Health:
             return False
 
 
-class _Handler(BaseHTTPRequestHandler):
-    health: Health
+def health_app(health: Health) -> WSGIApplication:
+    """The port's WSGI app: prometheus_client's own /metrics app over this service's registry (the multiprocess
+    merge included) and the live checks, /healthz and /readyz from one reading of `judge()`, 404 for the rest."""
+    metrics = make_wsgi_app(service_registry([health.checks, ProgressCollector(health.role, health.progress)]))
 
-    def do_GET(self) -> None:
-        if self.path == "/metrics":
-            collectors = [self.health.checks, ProgressCollector(self.health.role, self.health.progress)]
-            self._send(200, render(collectors), CONTENT_TYPE_LATEST)
-        elif self.path in ("/healthz", "/readyz"):
-            verdict = self.health.judge()
-            ok = verdict["live" if self.path == "/healthz" else "ready"]
-            self._send(200 if ok else 503, json.dumps(verdict).encode(), "application/json")
-        else:
-            self._send(404, NOT_FOUND, "application/json")
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/metrics":
+            return metrics(environ, start_response)
+        if path not in PROBES:
+            return _json(start_response, "404 Not Found", NOT_FOUND)
+        if environ.get("REQUEST_METHOD") != "GET":
+            return _json(start_response, "405 Method Not Allowed", GET_ONLY, [("Allow", "GET")])
+        verdict = health.judge()
+        status = "200 OK" if verdict[PROBES[path]] else "503 Service Unavailable"
+        return _json(start_response, status, json.dumps(verdict).encode())
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    return app
 
+
+def _json(start_response: StartResponse, status: str, body: bytes, extra: list[tuple[str, str]] | None = None) -> list[bytes]:
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *(extra or [])])
+    return [body]
+
+
+class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return  # scrapes and probes every few seconds would drown the worker log
 
 
-def serve(health: Health, port: int, host: str) -> bool:
-    """The port in a daemon thread; False when another worker on this host already has it."""
-    _Handler.health = health
+def serve(health: Health, port: int, host: str) -> WSGIServer | None:
+    """The port in a daemon thread, served as prometheus_client's start_wsgi_server serves its app (its threaded
+    WSGI server, the address family of `host`); None when another worker on this host already has the port."""
     try:
-        server = ThreadingHTTPServer((host, port), _Handler)
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+        server_class = type("HealthServer", (ThreadingWSGIServer,), {"address_family": family})
+        server: WSGIServer = make_server(host, port, health_app(health), server_class, handler_class=_QuietHandler)
     except OSError as exc:
         log.warning("%s port %d is taken (%s); this process serves no /metrics", health.role, port, exc)
-        return False
+        return None
     threading.Thread(target=server.serve_forever, name="metrics-http", daemon=True).start()
-    log.info("%s metrics, /healthz and /readyz on %s:%d", health.role, host, port)
-    return True
+    log.info("%s metrics, /healthz and /readyz on %s:%d", health.role, host, server.server_port)
+    return server

@@ -146,18 +146,22 @@ def timed_bulk(documents: int) -> Iterator[None]:
         BULK_DURATION.observe(time.perf_counter() - start)
 
 
+def service_registry(extra: Iterable[Collector] = ()) -> CollectorRegistry:
+    """What this service's /metrics shows, read anew at each collection: every process's metrics (the multiprocess
+    files under PROMETHEUS_MULTIPROC_DIR, else this process's registry), then the `extra` collectors."""
+    registry = CollectorRegistry(auto_describe=False)
+    if os.environ.get(MULTIPROC_ENV):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(REGISTRY)
+    for collector in extra:
+        registry.register(collector)
+    return registry
+
+
 def render(extra: Iterable[Collector] = ()) -> bytes:
     """The Prometheus text of this service: every process's metrics, then `extra` collectors read now."""
-    if os.environ.get(MULTIPROC_ENV):
-        merged = CollectorRegistry()
-        multiprocess.MultiProcessCollector(merged)
-        text = generate_latest(merged)
-    else:
-        text = generate_latest(REGISTRY)
-    live = CollectorRegistry(auto_describe=False)
-    for collector in extra:
-        live.register(collector)
-    return text + generate_latest(live)
+    return generate_latest(service_registry(extra))
 
 
 def metrics_response(extra: Iterable[Collector] = ()) -> Response:
