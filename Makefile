@@ -33,7 +33,7 @@ restore:  ## a backup into the running system: `make restore [FROM=<folder>]` (d
 template:  ## write the index template kept in infra/elasticsearch/ from the field table
 	$(PY) -m shared.es.index > infra/elasticsearch/articles-template.json
 
-settings-doc:  ## print the settings table the README shows
+settings-doc:  ## regenerate the settings table of docs/settings.md from shared/settings.py
 	@$(PY) -m shared.settings
 
 bench:  ## benchmark harness (issue 8), full run by hand → tests/bench/results/; `make bench QUICK=1`: CI size, < 3 min
