@@ -20,7 +20,6 @@ PAGE_TYPES = {".html": "text/html", ".htm": "text/html", ".xhtml": "text/html", 
 JSON_SUFFIXES = {".json", ".ninjs"}
 LINES_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
-SUPPORTED = set(PAGE_TYPES) | JSON_SUFFIXES | LINES_SUFFIXES | FEED_SUFFIXES
 
 
 @dataclass

@@ -43,8 +43,6 @@ def _requeue(requests: Collection[Request]) -> None:
 class SettledBatches(Batches):
     """A `Batches` task whose run must return True for its batch to be acknowledged."""
 
-    abstract = True
-
     def Strategy(self, task: Batches, app: Celery, consumer: Consumer) -> Callable[..., None]:
         # Called on every consumer (re)start: forget the timer of the previous consumer's event loop, so the
         # next message arms one on this consumer's (see the module docstring). Buffered requests stay buffered

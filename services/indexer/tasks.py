@@ -82,9 +82,8 @@ def index_articles(self: SettledBatches, requests: list[SimpleRequest]) -> bool:
 
 
 def handed_over(args: Any) -> list[dict[str, Any]]:
-    """The articles of one message: a list of them (a worker's task), or one (an earlier version's message)."""
+    """The articles of one message: the list a worker handed over (or the indexer sent again)."""
     messages = args[0] if args else None
-    messages = [messages] if isinstance(messages, dict) else messages
     usable = [m for m in messages if isinstance(m, dict) and "doc" in m and "meta" in m] if isinstance(messages, list) else []
     if not usable or len(usable) < len(messages or []):
         log.error("a message without usable handed-over articles: %.200r", args)

@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError
 
 from shared.articles.model import NormalizedArticle
 from shared.consumer import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
-from shared.delivery.celery_app import INDEX_TASK, LEGACY_PROCESS_TASK, PROCESS_TASK, make_celery
+from shared.delivery.celery_app import INDEX_TASK, PROCESS_TASK, make_celery
 from shared.delivery.deadletters import dead_letter
 from shared.delivery.handover import index_message
 from shared.delivery.inflight import InFlight
@@ -178,12 +178,6 @@ def process_articles(self: Task, payloads: list[dict[str, Any]], hangs: int = 0)
         retry_later(self, payloads[0], "soft time limit exceeded", hangs=hangs + 1)
     except (redis.RedisError, OperationalError) as exc:
         requeue_on_redis_error(exc)
-
-
-@app.task(name=LEGACY_PROCESS_TASK, ignore_result=True)
-def process_article(payload: dict[str, Any], hangs: int = 0) -> None:
-    """A one-article message queued by an earlier version (before an upgrade): on it goes in today's form."""
-    app.send_task(PROCESS_TASK, args=[[payload]], kwargs={"hangs": hangs})
 
 
 def normalize_or_fail(payload: dict[str, Any], attempts: int) -> NormalizedArticle | None:

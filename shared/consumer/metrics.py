@@ -83,7 +83,7 @@ def _task_received(request: Any = None, **_: Any) -> None:
     args = getattr(request, "args", None) or []
     if getattr(request, "id", None):
         HELD.hold(request.id, getattr(request, "eta", None))  # shared/consumer/progress.py
-    payloads = args[0] if args and isinstance(args[0], list) else args[:1]
+    payloads = args[0] if args and isinstance(args[0], list) else []
     for payload in payloads:
         if isinstance(payload, dict) and payload.get("id"):
             with article_context(payload):

@@ -11,7 +11,6 @@ from shared.feeds import FEEDS_TICK_TASK
 from shared.settings import Settings, get_settings
 
 PROCESS_TASK = "news.normalize_articles"  # accepted articles, one to ARTICLES_PER_TASK: normalize them (services/worker)
-LEGACY_PROCESS_TASK = "news.process_article"  # one accepted article, as queued by versions before chunking
 INDEX_TASK = "news.index_articles"  # normalized articles, written in bulk with others (services/indexer)
 SWEEP_TASK = "news.sweep_inflight"  # send again accepted articles that stopped making progress (services/worker)
 SNAPSHOT_TASK = "news.snapshot_tick"  # take an Elasticsearch snapshot when one is due, prune old ones (services/worker)

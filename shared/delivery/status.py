@@ -10,7 +10,6 @@ import redis
 
 from shared.settings import Settings, get_settings
 
-STATUSES = ("queued", "processing", "indexed", "duplicate", "failed")
 FINAL_STATUSES = ("indexed", "duplicate", "failed")
 
 

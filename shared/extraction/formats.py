@@ -33,7 +33,3 @@ def parser_for(payload: Payload) -> Parser:
         if parser.can_parse(payload):
             return parser
     raise ValueError(f"no parser takes an input of kind {payload.get('kind')!r}")
-
-
-def registered() -> list[str]:
-    return list(_REGISTRY)

@@ -25,11 +25,6 @@ class Extracted:
     authors: list[str] = field(default_factory=list)
 
 
-def trafilatura_text(html: str, url: str | None = None) -> str:
-    """Plain trafilatura, as the benchmark compares us with."""
-    return trafilatura.extract(html, url=url) or ""
-
-
 def _paragraphs(doc: Any) -> list[str]:
     text = (doc.text if doc is not None else "") or ""
     kept, _ = strip_furniture([p.strip() for p in text.split("\n") if p.strip()])

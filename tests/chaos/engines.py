@@ -93,9 +93,6 @@ class ChaosElasticsearch:
     def start(self) -> None:
         self._sh("start", self.name, str(self.nodes), str(self.http_port))
 
-    def start_node(self, node: int) -> None:
-        self._sh("start-node", self.name, str(node))
-
     def pid(self, node: int = 1) -> int | None:
         out = self._sh("pid", self.name, str(node), check=False)
         return int(out) if out.isdigit() else None

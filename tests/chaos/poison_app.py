@@ -16,7 +16,6 @@ from services.worker import sweeper, tasks  # sweeper: beat's in-flight sweeps a
 from shared.articles.model import NormalizedArticle
 
 real_normalize = tasks.normalize
-MARKERS = ("POISON-RAISE", "POISON-CRASH", "POISON-HANG", "POISON-HARDHANG")
 
 
 def poisoned_normalize(payload: dict[str, Any]) -> NormalizedArticle:

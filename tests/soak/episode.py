@@ -44,10 +44,9 @@ def trickle(run: Run, client: Client, articles: Articles, every_s: float, durati
     for k in range(max(1, math.ceil(duration_s / every_s))):
         time.sleep(max(0.0, started + k * every_s - time.monotonic()))
         n, item = articles.new()
-        sent = time.monotonic()
         accepted = client.post(item)
         if accepted:
-            probes.append(Probe(accepted, token(articles.scenario, n), sent, time.monotonic()))
+            probes.append(Probe(accepted, token(articles.scenario, n), time.monotonic()))
             run.watcher.watch(probes[-1])
     return probes
 

@@ -23,7 +23,6 @@ TERMS_PER_SEARCH = 30  # the search API takes at most 64 terms per query
 class Probe:
     id: str
     token: str
-    sent_at: float  # time.monotonic() of the first POST
     accepted_at: float  # of the 202
     searchable_at: float | None = None
 
