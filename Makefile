@@ -36,7 +36,7 @@ template:  ## write the index template kept in infra/elasticsearch/ from the fie
 settings-doc:  ## regenerate the settings table of docs/settings.md from shared/settings.py
 	@$(PY) -m shared.settings
 
-bench:  ## benchmark harness (issue 8), full run by hand → tests/bench/results/; `make bench QUICK=1`: CI size, < 3 min
+bench:  ## benchmark harness (docs/benchmarks.md), full run by hand → tests/bench/results/; `make bench QUICK=1`: CI size, < 3 min
 	@bash infra/local/install.sh >/dev/null
 	@bash infra/local/engines.sh
 	$(PY) -m tests.bench $(if $(QUICK),--quick)
@@ -44,11 +44,11 @@ bench:  ## benchmark harness (issue 8), full run by hand → tests/bench/results
 bench-quick:  ## the benchmark harness at CI size (under 3 minutes): proves it works, results in test-output/bench-quick/
 	@$(MAKE) --no-print-directory bench QUICK=1
 
-bench-quality:  ## extraction quality (issue 3): title, date, place, body F1 vs plain trafilatura, pages/s per core
+bench-quality:  ## extraction quality (docs/normalization.md): title, date, place, body F1 vs plain trafilatura, pages/s per core
 	@bash infra/local/install.sh >/dev/null
 	$(PY) -m tests.quality.bench_quality $(ARGS)
 
-chaos:  ## fault injection (issue 6): 10 scenarios on its own Redis and Elasticsearch nodes; `make chaos N=500 ONLY="1- 5-"`
+chaos:  ## fault injection (docs/chaos.md): 10 scenarios on its own Redis and Elasticsearch nodes; `make chaos N=500 ONLY="1- 5-"`
 	@bash infra/local/install.sh >/dev/null
 	CHAOS_N=$${N:-2000} $(PY) -m tests.chaos $(ONLY)
 

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
         60, description="A service worker process that does not check in for this long (a request holding its CPU) is replaced."
     )
     worker_concurrency: int = Field(2, description="Celery worker processes.")
-    # Indexing in bulk (issue 8): the indexer gathers normalized articles and writes them in one bulk request.
+    # Indexing in bulk (docs/adr/0013-two-stage-pipeline.md): the indexer writes normalized articles in one bulk request.
     articles_per_task: int = Field(
         20, description="Most articles of one batch request carried by one Celery message (to the worker, then the indexer)."
     )
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
         description="Seconds before Redis redelivers a task whose worker died without acknowledging it; "
         "keep it above TASK_TIME_LIMIT_S + RETRY_BACKOFF_MAX_S.",
     )
-    # Reliability (issue 6): time limits, retries with backoff, poison bounds.
+    # Reliability (docs/guarantees.md): time limits, retries with backoff, poison bounds.
     task_soft_time_limit_s: float = Field(30.0, description="Normalization past this raises in the task (then retried, bounded).")
     task_time_limit_s: float = Field(
         60.0, description="Hard limit: the child is killed, the article retried; poison after MAX_WORKER_LOSSES."
@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         "which send it all before reading get the 413; a longer rest is not read, the connection closes.",
     )
     max_batch_items: int = Field(1000, description="Most articles in one batch request.")
-    # Ingest limits and backpressure (issue 5).
+    # Ingest limits and backpressure (docs/ingest-limits.md).
     max_json_depth: int = Field(32, description="Deepest nesting of objects and arrays a JSON body may have (400 beyond).")
     # One size policy from ingest to index (shared/articles/limits.py, docs/ingest-limits.md).
     max_text_chars: int = Field(
@@ -148,7 +148,7 @@ class Settings(BaseSettings):
         "/var/lib/newsroom-search/backups",
         description="Where `make backup` writes one folder per backup: manifest, Redis RDB, feed subscriptions as JSON.",
     )
-    # RSS/Atom feeds (issue 5).
+    # RSS/Atom feeds (docs/ingest.md, "Feeds").
     feed_tick_s: float = Field(10.0, description="How often Celery beat looks for feeds due to be polled.")
     feed_default_interval_s: int = Field(300, description="Poll interval of a feed subscribed without `interval_s`.")
     feed_min_interval_s: int = Field(
@@ -170,7 +170,7 @@ class Settings(BaseSettings):
     )
     feed_seen_max: int = Field(10_000, description="Entry URLs remembered per feed so that re-polls add nothing.")
     search_recency_decay: bool = Field(True, description="Rank recent articles a little higher in relevance order.")
-    # Search issue: paging, partner API keys, rate limits, CORS.
+    # Search (docs/search-api.md, docs/partner-access.md): paging, partner API keys, rate limits, CORS.
     search_pit_keep_alive: str = Field(
         "3m", description="How long a relevance-ordered result list stays pageable (point in time) between two pages."
     )
@@ -248,7 +248,7 @@ class Settings(BaseSettings):
         "(empty: unlimited).",
     )
     log_level: str = Field("INFO", description="Log level of every service.")
-    # Operations (issue 7): worker metrics and readiness, Flower access.
+    # Operations (docs/operations.md): worker metrics and readiness, Flower access.
     worker_metrics_port: int = Field(
         9808, description="Port of a Celery worker's own /metrics, /healthz and /readyz (0: none); one per worker host."
     )

@@ -76,7 +76,7 @@ class Stack:
         return proc
 
     def metrics_env(self, name: str) -> dict[str, str]:
-        """Each process its own, fresh prometheus multiprocess folder and worker metrics port (issue 7)."""
+        """Each process its own, fresh prometheus multiprocess folder and worker metrics port, as `make up` gives them."""
         folder = self.logs / "metrics" / name
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)

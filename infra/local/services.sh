@@ -6,7 +6,7 @@ cd "$ROOT"
 export INGEST_PORT SEARCH_PORT FLOWER_PORT
 BIN="$VENV/bin"
 
-# Prometheus multiprocess metrics (issue 7): each service's processes write into a folder of its own,
+# Prometheus multiprocess metrics (docs/operations.md, "Metrics"): each service's processes write into a folder of its own,
 # emptied when the service starts, which its /metrics merges.
 fresh_metrics_dir() {  # fresh_metrics_dir NAME -> prints the folder
   local dir="$RUN_DIR/metrics/$1"

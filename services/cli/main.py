@@ -20,7 +20,7 @@ COMMANDS = [
     "services.cli.ingest",
     "services.cli.status",
     "services.cli.feeds",
-    "services.cli.dlq",  # dead letters: list and replay (issue 6)
+    "services.cli.dlq",  # dead letters: list and replay (docs/ingest.md, "Dead letters")
 ]
 
 

@@ -21,7 +21,7 @@ from services.indexer.batch import Item, Plan, Settlement, all_retryable, newest
 from services.indexer.consumer import SettledBatches
 from services.indexer.outage import EngineUnavailable, wait_for_engine
 from shared.articles.dedup import find_duplicates
-from shared.consumer import metrics  # ops (issue 7): bulk size and latency, freshness, dead letters
+from shared.consumer import metrics  # bulk size and latency, freshness; serves the indexer's /metrics and /readyz
 from shared.delivery.celery_app import INDEX_TASK, make_celery
 from shared.delivery.deadletters import bounded_reason, dead_letter
 from shared.delivery.handover import dead_letter_payload, retried

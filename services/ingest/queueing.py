@@ -70,7 +70,7 @@ class Queue:
         """Record and send accepted articles (shared/delivery/submission.py); their 202 answers, in order."""
         for payload in payloads:
             payload["accepted_at"] = now_iso()
-            payload["request_id"] = current_request_id()  # ops (issue 7): the worker logs it with the article id
+            payload["request_id"] = current_request_id()  # the worker and indexer log it: one request followed to the index
         try:
             previous = submission.record_accepted(self.statuses.redis, payloads, self.settings)
         except redis.RedisError as exc:

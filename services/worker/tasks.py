@@ -18,7 +18,7 @@ from celery.signals import worker_init
 from kombu.exceptions import OperationalError
 
 from shared.articles.model import NormalizedArticle
-from shared.consumer import metrics  # ops (issue 7): stage timing, freshness, dead-letter counts; connects its signals
+from shared.consumer import metrics  # stage timing; importing it connects the signals: logs, heartbeat, /metrics, /readyz
 from shared.delivery.celery_app import INDEX_TASK, PROCESS_TASK, make_celery
 from shared.delivery.deadletters import dead_letter
 from shared.delivery.handover import index_message
@@ -184,7 +184,7 @@ def normalize_or_fail(payload: dict[str, Any], attempts: int) -> NormalizedArtic
     """The normalized article, or None when it cannot be normalized: the same input fails the same way, so it
     is dead-lettered at once. Out of time is not its failure alone: that reaches the task."""
     try:
-        with article_context(payload), metrics.timed("normalize"):  # ops (issue 7): its lines, stage timing
+        with article_context(payload), metrics.timed("normalize"):  # its log lines name the article
             return normalize(payload)
     except SoftTimeLimitExceeded:
         raise
@@ -196,7 +196,7 @@ def normalize_or_fail(payload: dict[str, Any], attempts: int) -> NormalizedArtic
 def hand_over(normalized: list[tuple[dict[str, Any], NormalizedArticle]]) -> None:
     """Queue the normalized articles for the indexer in one message; it writes many in one bulk request
     (services/indexer). Only then is this task acknowledged: an article is always in one queue or the other."""
-    with metrics.timed("handover"):  # ops (issue 7): stage timing
+    with metrics.timed("handover"):
         messages = [index_message(payload, to_document(article)) for payload, article in normalized]
         app.send_task(INDEX_TASK, args=[messages])
     for payload, _article in normalized:

@@ -29,7 +29,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
-        # Reliability (issue 6; README "Guarantees"). A task is acknowledged only once it has finished
+        # Reliability (docs/guarantees.md). A task is acknowledged only once it has finished
         # (indexed, or dead-lettered with its reason). A child killed mid-task rejects its message back
         # onto the queue at once; a whole worker killed leaves its unacknowledged messages in Redis,
         # which redelivers them after the visibility timeout.
@@ -79,7 +79,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
         worker_send_task_events=settings.task_events,
         task_send_sent_event=settings.task_events,
         worker_hijack_root_logger=False,
-        # Feeds (issue 5): beat looks for due feeds every FEED_TICK_S; each feed has its own interval.
+        # Feeds (docs/ingest.md, "Feeds"): beat looks for due feeds every FEED_TICK_S; each feed has its own interval.
         # The in-flight ledger (shared/delivery/inflight.py): beat sweeps it every SWEEP_INTERVAL_S; a sweep still waiting
         # in the queue when the next one is due is dropped.
         beat_schedule=beat_schedule(settings),

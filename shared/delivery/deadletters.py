@@ -97,7 +97,7 @@ def dead_letter(client: redis.Redis, payload: dict[str, Any], reason: str, attem
     reason is bounded here, for every caller, keeping its head and its cause (`bounded_reason`)."""
     reason = bounded_reason(reason)
     log.error("article %s dead-lettered after %d attempt(s): %s", payload.get("id"), attempts, reason)
-    DEAD_LETTERED.labels(reason_class(reason)).inc()  # ops (issue 7)
+    DEAD_LETTERED.labels(reason_class(reason)).inc()  # by reason class: what fails, not only how often
     DeadLetters(client).add(payload, reason, attempts)
     StatusStore(client).set(payload["id"], "failed", error=reason)
     InFlight(client).done({payload["id"]: version_of(payload)})

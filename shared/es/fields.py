@@ -62,7 +62,7 @@ FIELDS: tuple[Field, ...] = (
     Field("notes", {"type": "keyword", "index": False, "ignore_above": 1024}),
     # Near-duplicates (shared/articles/dedup.py): MinHash LSH band keys; two articles sharing one are compared.
     Field("dedup_bands", KEYWORD),
-    # Search issue: language-aware stems (filled by to_document) and completions for /v1/suggest.
+    # Search (docs/search-api.md): language-aware stems (filled by to_document) and completions for /v1/suggest.
     Field("title_stem", STEMMED),
     Field("subtitle_stem", STEMMED),
     Field("body_stem", STEMMED),

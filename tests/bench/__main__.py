@@ -1,4 +1,4 @@
-"""`python -m tests.bench [--quick] [--out DIR]`: every measurement of issue 8 in one run, same machine, same time.
+"""`python -m tests.bench [--quick] [--out DIR]`: every measurement of docs/benchmarks.md in one run, same machine, same time.
 
 Full run (`make bench`): minutes; writes tests/bench/results/. Quick run (`make bench QUICK=1`): CI size,
 under 3 minutes, writes test-output/bench-quick/ and only proves the harness works.

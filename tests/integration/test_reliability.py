@@ -1,5 +1,6 @@
-"""Issue 6 on the live stack: a redelivered task stores nothing twice, an older copy never overwrites a newer
-one, dead letters can be listed and replayed, and the ingest service says 503 (never 202) without Redis."""
+"""The reliability guarantees (docs/guarantees.md) on the live stack: a redelivered task stores nothing twice, an
+older copy never overwrites a newer one, dead letters can be listed and replayed, and the ingest service says 503
+(never 202) without Redis."""
 
 from __future__ import annotations
 
