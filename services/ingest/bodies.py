@@ -7,18 +7,16 @@ service would answer with a 5xx. Their size is body_size.py's.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import Request
 
 from services.ingest.body_size import read_bytes
-from shared.feeds.charsets import detect_charset
+from shared.text import charset
 from shared.web.service import ApiError
 
 JSON_TYPES = ("application/json", "application/ninjs+json")
 PAGE_TYPES = ("text/html", "text/plain", "application/xhtml+xml")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 def _no_constants(name: str) -> Any:
@@ -62,32 +60,19 @@ def read_json(request: Request, max_depth: int) -> Any:
     return parse_json(raw, max_depth)
 
 
-def declared_charset(raw: bytes, content_type_charset: str | None, is_html: bool) -> str | None:
-    if content_type_charset:
-        return content_type_charset
-    if is_html:
-        found = _META_CHARSET.search(raw[:4096])
-        return found.group(1).decode("ascii") if found else None
-    return None
-
-
-def decode_page(raw: bytes, content_type_charset: str | None, is_html: bool) -> str:
-    """The page as text: in its declared charset (header, then `<meta charset>`), else UTF-8, else detected."""
-    charset = declared_charset(raw, content_type_charset, is_html)
-    if charset:
-        try:
-            return raw.decode(charset)
-        except UnicodeDecodeError as exc:
-            raise ApiError(400, "invalid_encoding", f"the body is not valid {charset}: {exc}", "body") from exc
-        except (LookupError, ValueError) as exc:  # unknown, a NUL in the name, or a codec that only fails (undefined, punycode)
-            raise ApiError(400, "invalid_encoding", f"unusable charset {charset!r}: {exc}", "Content-Type") from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        detected = detect_charset(raw)
-    if detected is None:
+def page_text(raw: bytes, content_type_charset: str | None, is_html: bool) -> str:
+    """The page as text by the system's one charset rule (shared/text/charset.py), which its sender can be told
+    about: a declared charset the rule would pass over (unknown, or not the bytes' charset), or bytes it could
+    only read by falling back, are a 400 rather than a guess. Whatever is accepted reads as a fetched page would."""
+    decoded = charset.decode(raw, content_type_charset, sniff="html" if is_html else None)
+    if decoded.passed_over:
+        first = decoded.passed_over[0]
+        if not first.known:
+            raise ApiError(400, "invalid_encoding", f"unusable charset {first.label!r}: {first.why}", "Content-Type")
+        raise ApiError(400, "invalid_encoding", f"the body is not valid {first.label}: {first.why}", "body")
+    if decoded.step == "fallback":
         raise ApiError(400, "invalid_encoding", "the body's charset could not be detected; declare it", "body")
-    return raw.decode(detected, errors="replace")
+    return decoded.text
 
 
 def read_page(request: Request) -> tuple[str, str]:
@@ -95,7 +80,7 @@ def read_page(request: Request) -> tuple[str, str]:
     if request.mimetype not in PAGE_TYPES:
         raise ApiError(415, "unsupported_media_type", "send text/html or text/plain", "Content-Type")
     raw = read_bytes(request)
-    text = decode_page(raw, request.mimetype_params.get("charset"), "html" in request.mimetype)
+    text = page_text(raw, request.mimetype_params.get("charset"), "html" in request.mimetype)
     if not text.strip():
         raise ApiError(400, "invalid_field", "the page is empty", "body")
     if "\x00" in text:

@@ -8,11 +8,11 @@ from shared.articles.dedup import band_keys
 from shared.articles.ids import content_hash
 from shared.articles.model import Location, NormalizedArticle
 from shared.extraction import body_rules, limit_rules, meta_rules, parsers, place_rules, text_rules
-from shared.extraction.charset import decode_page
 from shared.extraction.draft import Draft
 from shared.extraction.formats import parser_for
 from shared.extraction.rules import UNCAUGHT, Rule, run_rules
 from shared.observability import metrics
+from shared.text import charset
 
 assert parsers  # imported for its side effect: the format registry
 
@@ -43,8 +43,10 @@ def _checked(payload: Any) -> tuple[dict[str, Any], list[str]]:
         raise UnparseablePayload("a payload must be an object with a string `id`")
     if payload.get("kind") == "raw":
         content = payload.get("content")
-        if isinstance(content, bytes | bytearray):
-            content = decode_page(bytes(content), payload.get("charset"))
+        if isinstance(content, bytes | bytearray):  # read by the one charset rule, as the ingest service reads a page
+            sniff = "html" if "html" in (payload.get("content_type") or "html") else None
+            content = charset.decode(bytes(content), payload.get("charset"), sniff=sniff).text
+            payload = {**payload, "content": content}
         if not isinstance(content, str):
             raise UnparseablePayload("a raw page needs its `content` as text")
         if len(content) > MAX_PAGE_CHARS:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import feedparser
 
 from shared.articles.limits import without_unstorable
+from shared.text.charset import decode
+
+# feedparser is handed the feed in UTF-8: a declaration of another charset would make it read the bytes wrongly.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
 
 class FeedError(Exception):
@@ -49,11 +54,16 @@ def _storable(value: Any) -> Any:
     return [without_unstorable(v) if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
 
 
-def parse_feed(content: bytes, source: str | None = None) -> list[dict[str, Any]]:
-    """Every entry of the feed (see `entry_to_article`), oldest first. Raises FeedError when it is not a feed."""
+def parse_feed(content: bytes, source: str | None = None, charset: str | None = None) -> list[dict[str, Any]]:
+    """Every entry of the feed (see `entry_to_article`), oldest first. Raises FeedError when it is not a feed.
+
+    The bytes are read by the system's one charset rule (shared/text/charset.py): a byte-order mark, then
+    `charset` (the HTTP header's), then the XML declaration, then detection; not by feedparser's own.
+    """
+    text = _XML_DECLARATION.sub("", decode(content, charset, sniff="xml").text, count=1)
     # A stream, never bytes or str: feedparser would treat a string that looks like a URL or a path as one to open.
     try:
-        parsed = feedparser.parse(io.BytesIO(content))
+        parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")))
     except (ValueError, OverflowError) as exc:  # its loose parser on character references such as &#xD800; or &#99999999999;
         raise FeedError(f"not a readable RSS/Atom feed: {type(exc).__name__}: {exc}"[:500]) from exc
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):

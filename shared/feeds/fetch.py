@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -13,13 +12,11 @@ import requests
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress, get_ip_address
 
-from shared.feeds.charsets import detect_charset
 from shared.settings import FetchReach as Reach
+from shared.text.charset import decode, header_charset
 
 USER_AGENT = "newsroom-search/1.0 (feed poller)"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 class FetchError(Exception):
@@ -38,17 +35,14 @@ class Fetched:
     def not_modified(self) -> bool:
         return self.status == 304
 
+    @property
+    def charset(self) -> str | None:
+        """The charset its `Content-Type` header declares."""
+        return header_charset(self.content_type)
+
     def text(self) -> str:
-        """The body as text: header charset, then `<meta charset>`, then UTF-8, then detected."""
-        header = _HEADER_CHARSET.search(self.content_type)
-        meta = _META_CHARSET.search(self.content[:4096])
-        for charset in (header.group(1) if header else None, meta.group(1).decode("ascii") if meta else None, "utf-8"):
-            if charset:
-                try:
-                    return self.content.decode(charset)
-                except (LookupError, ValueError):  # unknown, undecodable, or a codec that only fails (undefined)
-                    continue
-        return self.content.decode(detect_charset(self.content) or "utf-8", errors="replace")
+        """The body as text, by the system's one charset rule (shared/text/charset.py)."""
+        return decode(self.content, self.charset).text
 
 
 @cache

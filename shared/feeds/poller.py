@@ -72,7 +72,8 @@ class Poller:
         fetched = self._fetch(feed["url"], etag=feed.get("etag"), last_modified=feed.get("last_modified"))
         if fetched.not_modified:
             return PollResult("not_modified")
-        payloads = [p for p in (self._payload(e, feed) for e in parse_feed(fetched.content, feed.get("source"))) if p]
+        entries = parse_feed(fetched.content, feed.get("source"), fetched.charset)
+        payloads = [p for p in (self._payload(e, feed) for e in entries) if p]
         unseen = set(self.store.unseen(feed["id"], [p["id"] for p in payloads]))
         queued = 0
         for payload in payloads:

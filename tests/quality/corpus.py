@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shared.extraction.charset import decode_page
 from shared.extraction.text_rules import html_to_text
+from shared.text.charset import decode
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "tests" / "fixtures" / "pages"
@@ -51,7 +51,7 @@ def gold_pages(directory: Path = PAGES) -> Iterator[GoldPage]:
         page = next(p for p in directory.glob(f"{stem}.*") if not p.name.endswith(".gold.json"))
         kind = "html" if page.suffix == ".html" else "text"
         raw = page.read_bytes()
-        content = decode_page(raw) if kind == "html" else raw.decode("utf-8")
+        content = decode(raw).text if kind == "html" else raw.decode("utf-8")
         yield GoldPage(stem, kind, content, json.loads(gold_path.read_text(encoding="utf-8")))
 
 
@@ -71,4 +71,4 @@ def benchmark_pages(directory: Path, limit: int | None = None) -> Iterator[tuple
         if limit is not None and count >= limit:
             return
         with gzip.open(directory / "html" / f"{key}.html.gz", "rb") as handle:
-            yield key, decode_page(handle.read()), item["articleBody"]
+            yield key, decode(handle.read()).text, item["articleBody"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.ingest.bodies import decode_page, json_depth, parse_json
+from services.ingest.bodies import json_depth, page_text, parse_json
 from shared.web.service import ApiError
 
 
@@ -41,24 +41,31 @@ def test_good_json_with_bom_and_unicode() -> None:
 
 
 def test_page_in_declared_charset() -> None:
-    assert decode_page("Алматы".encode("cp1251"), "windows-1251", False) == "Алматы"
+    assert page_text("Алматы".encode("cp1251"), "windows-1251", False) == "Алматы"
 
 
 def test_page_charset_from_meta() -> None:
     page = '<html><head><meta charset="koi8-r"></head><body>Новости</body></html>'
-    assert "Новости" in decode_page(page.encode("koi8-r"), None, True)
+    assert "Новости" in page_text(page.encode("koi8-r"), None, True)
 
 
 def test_page_charset_detected_when_undeclared() -> None:
     text = "Сегодня в Алматы прошёл сильный дождь, реки вышли из берегов, жителей эвакуировали."
-    assert decode_page(text.encode("cp1251"), None, False) == text
+    assert page_text(text.encode("cp1251"), None, False) == text
 
 
-def test_page_undecodable_in_declared_charset_is_400() -> None:
-    assert code_of(decode_page, b"\xff\xfe\xfd", "utf-8", False) == (400, "invalid_encoding")
-    assert code_of(decode_page, b"abc", "no-such-charset", False) == (400, "invalid_encoding")
+def test_a_declaration_the_rule_passes_over_is_the_senders_to_fix() -> None:
+    """Where the shared rule would guess past a wrong declaration, the ingest service answers 400 instead."""
+    assert code_of(page_text, b"caf\xe9", "utf-8", False) == (400, "invalid_encoding")
+    assert code_of(page_text, b"abc", "no-such-charset", False) == (400, "invalid_encoding")
+    assert code_of(page_text, b'<meta charset="utf-8"><p>caf\xe9', None, True) == (400, "invalid_encoding")
+    assert code_of(page_text, bytes(range(256)) * 4, None, False) == (400, "invalid_encoding")  # nothing reads it
+
+
+def test_a_byte_order_mark_decides_as_everywhere() -> None:
+    assert page_text(b"\xff\xfe" + "Алматы".encode("utf-16-le"), "utf-8", False) == "Алматы"
 
 
 def test_short_cyrillic_page_is_not_taken_for_a_mac_code_page() -> None:
     text = "Снег в Астане\n\nСнегопад парализовал движение в столице, сообщили в акимате."  # noqa: RUF001
-    assert decode_page(text.encode("cp1251"), None, False) == text
+    assert page_text(text.encode("cp1251"), None, False) == text

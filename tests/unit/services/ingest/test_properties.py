@@ -11,9 +11,8 @@ from unittest.mock import patch
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from services.ingest.bodies import declared_charset, decode_page, json_depth, parse_json
+from services.ingest.bodies import json_depth, page_text, parse_json
 from services.ingest.dead_letters import parse_limit
-from shared.feeds.charsets import detect_charset
 from shared.feeds.entries import FeedError, parse_feed
 from shared.feeds.fetch import Fetched, FetchError, fetch
 from shared.web.service import ApiError
@@ -61,30 +60,21 @@ def test_parse_json_of_deep_nesting(depth: int, opener: str) -> None:
 @example(b"abc", "undefined", False)  # a codec that exists only to fail: was a 500 (UnicodeError)
 @example(b"abc", "utf-8\x00", False)  # a NUL in the label: was a 500 (ValueError)
 @example(b"<p>", "punycode", True)  # a codec that fails with UnicodeError: was a 500
-def test_decode_page_of_arbitrary_bytes_and_labels(raw: bytes, charset: str | None, is_html: bool) -> None:
+def test_page_text_of_arbitrary_bytes_and_labels(raw: bytes, charset: str | None, is_html: bool) -> None:
     try:
-        assert isinstance(decode_page(raw, charset, is_html), str)
+        assert isinstance(page_text(raw, charset, is_html), str)
     except ApiError as exc:
         client_error(exc)
 
 
 @PROPERTY
 @given(st.binary(max_size=200), words, st.binary(max_size=200), st.one_of(st.none(), charset_labels))
-def test_decode_page_with_a_meta_charset(head: bytes, label: str, rest: bytes, header: str | None) -> None:
+def test_page_text_with_a_meta_charset(head: bytes, label: str, rest: bytes, header: str | None) -> None:
     raw = head + b'<meta charset="' + label.encode("utf-8", "replace") + b'">' + rest
-    found = declared_charset(raw, header, True)
-    assert found is None or isinstance(found, str)
     try:
-        assert isinstance(decode_page(raw, header, True), str)
+        assert isinstance(page_text(raw, header, True), str)
     except ApiError as exc:
         client_error(exc)
-
-
-@PROPERTY
-@given(st.binary(max_size=3000))
-def test_detected_charsets_are_codecs(raw: bytes) -> None:
-    found = detect_charset(raw)
-    assert found is None or codecs.lookup(found)
 
 
 # RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom-ish documents: random elements, entities, CDATA, declared encodings.

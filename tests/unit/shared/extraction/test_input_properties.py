@@ -1,4 +1,4 @@
-"""The normalizer's readers of untrusted text: page bytes, written dates, datelines and place names.
+"""The normalizer's readers of untrusted text: written dates, datelines and place names (page bytes: tests/unit/shared/text).
 Whatever they get they answer (text, an ISO date or None, a place or None) and never raise or hang."""
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from shared.extraction.charset import decode_page
 from shared.extraction.dates import EARLIEST, FUTURE_SLACK, date_span, parse_published
 from shared.extraction.meta_rules import DATE_LANGUAGES
 from shared.extraction.place_rules import body_dateline, title_city
 from shared.places.mentions import places_mentioned
 from shared.places.resolve import resolve_place
-from tests.unit.strategies import PROPERTY, charset_labels, words
+from tests.unit.strategies import PROPERTY, words
 
 ZONES = sorted(zoneinfo.available_timezones())
 zones = st.one_of(st.none(), st.sampled_from(ZONES), st.sampled_from(["America", "Europe/", "../etc", "UTC\x00", ""]), words)
@@ -33,15 +32,6 @@ def warm_up() -> None:
     """The first calls load dateparser's languages and the gazetteer: not an example's time."""
     parse_published("17 October, 2023 | 15:21", "Asia/Almaty", sorted(DATE_LANGUAGES))
     resolve_place("Astana, Kazakhstan", "Astana")
-
-
-@PROPERTY
-@given(st.binary(max_size=3000), st.one_of(st.none(), charset_labels))
-@example(b"abc", "undefined")  # a codec that only fails: was UnicodeError
-@example(b"abc", "utf-8\x00")  # a NUL in the label: was ValueError
-@example(b'<meta charset="punycode"><p>', None)  # a <meta> naming a codec that fails with UnicodeError
-def test_charset_decode_page_is_always_text(raw: bytes, declared: str | None) -> None:
-    assert isinstance(decode_page(raw, declared), str)
 
 
 @PROPERTY

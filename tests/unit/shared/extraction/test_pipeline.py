@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from shared.extraction.charset import decode_page
 from shared.extraction.pipeline import UnparseablePayload, normalize
 from shared.extraction.titles import strip_site_name
 
@@ -36,10 +35,14 @@ def test_a_json_article_gets_its_place_and_the_offset_of_that_place() -> None:
     assert article.body == "Roofs were torn off."
 
 
-def test_page_bytes_in_a_declared_charset() -> None:
+def test_page_bytes_are_read_in_their_charset_before_extraction() -> None:
     page = '<html><head><meta charset="windows-1251"><title>Новости</title></head><body><p>Привет, Москва</p></body></html>'
-    assert "Привет, Москва" in decode_page(page.encode("windows-1251"))
-    assert decode_page(b"\xef\xbb\xbfhello") == "hello"
+    article = normalize({"id": "b", "kind": "raw", "content_type": "text/html", "content": page.encode("windows-1251")})
+    assert "Привет, Москва" in article.body  # the bytes were read, then extracted (they used to reach the parser as bytes)
+    text = "Floods in Astana\n\nRivers rose in Astana on Monday, officials said.\n\nThe river kept rising overnight."
+    plain = {"id": "t", "kind": "raw", "content_type": "text/plain"}
+    from_bytes = normalize({**plain, "content": b"\xef\xbb\xbf" + text.encode()})
+    assert (from_bytes.title, from_bytes.body) == (normalize({**plain, "content": text}).title, "The river kept rising overnight.")
 
 
 def test_site_names_come_off_titles() -> None:
