@@ -44,8 +44,8 @@ def _checked(payload: Any) -> tuple[dict[str, Any], list[str]]:
     if payload.get("kind") == "raw":
         content = payload.get("content")
         if isinstance(content, bytes | bytearray):  # read by the one charset rule, as the ingest service reads a page
-            sniff = "html" if "html" in (payload.get("content_type") or "html") else None
-            content = charset.decode(bytes(content), payload.get("charset"), sniff=sniff).text
+            html = "html" in (payload.get("content_type") or "html")
+            content = charset.decode(bytes(content), payload.get("charset"), sniff="html" if html else None).text
             payload = {**payload, "content": content}
         if not isinstance(content, str):
             raise UnparseablePayload("a raw page needs its `content` as text")

@@ -143,12 +143,12 @@ def decode(raw: bytes, declared: str | None = None, *, sniff: Sniff = "html") ->
     for label in (declared, in_document(raw, sniff)):
         if not label:
             continue
-        codec = codec_of(label)
-        if codec is None:
+        named = codec_of(label)
+        if named is None:
             passed_over.append(PassedOver(label, False, "not a known text encoding"))
             continue
         try:
-            return Decoded(_read(raw, codec, "strict"), codec, "declared", tuple(passed_over))
+            return Decoded(_read(raw, named, "strict"), named, "declared", tuple(passed_over))
         except UnicodeDecodeError as exc:
             passed_over.append(PassedOver(label, True, str(exc)))
     detected = detect(raw)
