@@ -1,4 +1,5 @@
-"""The HTTP client of `newsctl`: one session, retries on 429/503 and lost connections honouring Retry-After."""
+"""The HTTP client of `newsctl`: one session, retries on transient statuses (shared/delivery/retry.py) and lost
+connections, honouring Retry-After."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import time
 from typing import Any
 
 import requests
+
+from shared.delivery.retry import is_transient_status
 
 
 class CliError(Exception):
@@ -23,7 +26,7 @@ class Client:
             self.session.headers["X-API-Key"] = api_key  # an ingest API key (docs/partner-access.md)
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        """The answer, after waiting out 429/503 (Retry-After) and connection errors up to `retries` times."""
+        """The answer, after waiting out transient statuses (Retry-After) and connection errors up to `retries` times."""
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
@@ -33,10 +36,10 @@ class Client:
                     raise CliError(f"cannot reach {self.base_url}: {exc}") from exc
                 time.sleep(min(30.0, 0.5 * 2**attempt))
                 continue
-            if answer.status_code in (429, 503) and not last:
+            if is_transient_status(answer.status_code) and not last:
                 time.sleep(_retry_after(answer, attempt))
                 continue
-            if answer.status_code >= 500 or answer.status_code in (429, 503):
+            if answer.status_code >= 500 or is_transient_status(answer.status_code):
                 raise CliError(f"{method} {path}: {answer.status_code} {answer.text[:300]}")
             return answer
         raise CliError(f"{method} {path}: no answer")  # pragma: no cover - the loop always returns or raises

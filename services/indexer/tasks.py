@@ -1,8 +1,8 @@
 """The indexer's one task: write handed-over articles to Elasticsearch in bulk, each settled exactly once.
 
 A batch costs one near-duplicate lookup (msearch) and one bulk request, whatever its size. Every article
-then ends indexed (or superseded by a newer copy), sent again with backoff (429/5xx/unreachable), or
-dead-lettered (refused by Elasticsearch, or out of attempts). See README "Pipeline" and "Guarantees".
+then ends indexed (or superseded by a newer copy), sent again with backoff (a transient status or no answer:
+shared/delivery/retry.py), or dead-lettered (refused by Elasticsearch, or out of attempts). See docs/guarantees.md.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The worker's task: normalize accepted articles and hand them to the indexer, never losing one, never storing one twice.
 
-Every delivery ends in exactly one of: indexed (or superseded by a newer copy), a retry with backoff
-(Elasticsearch 429/5xx/unreachable), the dead-letter list with its reason, or a requeue (Redis
-unreachable: the message stays unacknowledged and comes back). See README "Guarantees".
+Every delivery ends in exactly one of: handed to the indexer (which writes it, and retries what Elasticsearch fails
+transiently: shared/delivery/retry.py), a retry with backoff (a hang past the soft time limit), the dead-letter list
+with its reason, or a requeue (Redis unreachable: the message stays unacknowledged and comes back). See
+docs/guarantees.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pure reliability policy shared by the worker and the ingest service: retry delays, transient failures, versions."""
+"""Pure reliability policy shared by the worker, the indexer and newsctl: retry delays, transient failures, versions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,20 @@ from typing import Any
 
 from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, TransportError
 
-# Statuses Elasticsearch answers when it is busy or briefly unable to write: worth trying again later.
+# The one definition of a transient HTTP status (docs/guarantees.md): the same request may well succeed later, whoever
+# answers it (Elasticsearch for a whole request or for one item of a bulk request, a proxy in front of it, our own
+# ingest service for newsctl):
+#   408 Request Timeout             the server stopped waiting for the request
+#   429 Too Many Requests           Elasticsearch: a full write or search queue (es_rejected_execution_exception), a
+#                                   tripped circuit breaker, the flood-stage disk watermark's write block
+#   500 Internal Server Error       a failure on the server's side (a shard failing, a node leaving mid-request)
+#   502 Bad Gateway, 504 Gateway Timeout  a proxy that could not reach a node, or not in time
+#   503 Service Unavailable         no active primary shard (unavailable_shards_exception), a node starting or stopping
+# Not 501 Not Implemented, 505 HTTP Version Not Supported nor 506-511: they describe the request or the server's
+# configuration, so the same request meets the same answer again. The other 4xx are the request's (the document's)
+# own fault: a mapping conflict, a parse error. (409 is neither: for a versioned write, a newer copy is stored.)
+# When in doubt a status is transient: retries are bounded (TASK_MAX_RETRIES, then the dead-letter list), while a
+# transient failure taken for a permanent one dead-letters a good article at once.
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
@@ -23,11 +36,13 @@ def backoff_s(retries: int, base_s: float, max_s: float, rng: random.Random | No
 
 
 def is_transient_status(status: int | None) -> bool:
+    """Whether another attempt of the same request may succeed (`TRANSIENT_STATUSES`)."""
     return status is not None and status in TRANSIENT_STATUSES
 
 
 def is_transient_error(exc: BaseException) -> bool:
-    """An Elasticsearch exception that another attempt may not meet (connection loss, timeout, 429, 5xx)."""
+    """An Elasticsearch exception that another attempt may not meet: no answer (connection lost, timed out) or a
+    transient status."""
     if isinstance(exc, ConnectionError | ConnectionTimeout):
         return True
     if isinstance(exc, ApiError):

@@ -11,6 +11,7 @@ from elasticsearch import Elasticsearch, helpers
 from shared.analysis.document import search_fields
 from shared.articles.model import NormalizedArticle
 from shared.delivery.deadletters import bounded_reason
+from shared.delivery.retry import is_transient_status
 from shared.delivery.status import now_iso
 
 
@@ -42,8 +43,8 @@ class BulkOutcome:
 
     stored: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # a newer (or equal) version is already stored
-    retryable: dict[str, str] = field(default_factory=dict)  # 429 / 5xx: try again later
-    rejected: dict[str, str] = field(default_factory=dict)  # the document itself was refused: dead-letter
+    retryable: dict[str, str] = field(default_factory=dict)  # a transient status (shared/delivery/retry.py): try again
+    rejected: dict[str, str] = field(default_factory=dict)  # any other: the document itself was refused, dead-letter
 
 
 def bulk_index(
@@ -81,7 +82,7 @@ def bulk_index_documents(
             outcome.stored.append(doc_id)
         elif status == 409:
             outcome.superseded.append(doc_id)
-        elif status == 429 or status >= 500:
+        elif is_transient_status(status):
             outcome.retryable[doc_id] = f"{status} {error}"
         else:
             outcome.rejected[doc_id] = f"{status} {error}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from elasticsearch import ApiError, ConnectionError
 
-from shared.delivery.retry import backoff_s, is_transient_error, is_transient_status, version_of
+from shared.delivery.retry import TRANSIENT_STATUSES, backoff_s, is_transient_error, is_transient_status, version_of
 from shared.settings import Settings
 
 
@@ -25,13 +26,19 @@ def test_backoff_grows_exponentially_is_jittered_and_capped() -> None:
         assert len(set(delays)) > 1  # jitter: a crowd of retries does not come back at the same instant
 
 
-def test_transient_failures_are_429_5xx_and_connection_errors() -> None:
-    assert all(is_transient_status(s) for s in (429, 500, 502, 503, 504))
-    assert not any(is_transient_status(s) for s in (200, 400, 404, 409, None))
+def test_transient_statuses_are_timeouts_overload_and_server_trouble_not_every_5xx() -> None:
+    assert all(is_transient_status(s) for s in (408, 429, 500, 502, 503, 504))
+    # 501, 505-511 describe the request or the server's configuration: the same request gets the same answer.
+    assert not any(is_transient_status(s) for s in (200, 201, 400, 404, 409, 413, 501, 505, 507, 511, None))
     assert is_transient_error(api_error(429)) and is_transient_error(api_error(503))
-    assert not is_transient_error(api_error(400))
+    assert not is_transient_error(api_error(400)) and not is_transient_error(api_error(501))
     assert is_transient_error(ConnectionError("refused"))
     assert not is_transient_error(ValueError("bad input"))
+
+
+def test_the_guarantees_page_states_the_same_set() -> None:
+    page = (Path(__file__).resolve().parents[4] / "docs" / "guarantees.md").read_text()
+    assert "{" + ", ".join(map(str, sorted(TRANSIENT_STATUSES))) + "}" in page
 
 
 def test_version_is_the_first_accept_time_in_ms_and_replays_keep_it() -> None:
