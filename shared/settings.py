@@ -275,11 +275,13 @@ class Settings(BaseSettings):
     )
     flower_basic_auth: str = Field(
         "",
-        description="`user:password[,user:password]` protecting Flower's page and API; unset (and FLOWER_OPEN off): a "
-        "generated password (`make up` prints it; shared/observability/flower.py).",
+        description="`user:password[,user:password]` protecting Flower's pages and HTTP API; unset (and FLOWER_OPEN off): "
+        "a generated password (`make up` prints it; docs/operations.md).",
     )
     flower_open: bool = Field(
-        False, description="Serve Flower's page and API without credentials when FLOWER_BASIC_AUTH is unset (never by default)."
+        False,
+        description="Serve Flower's pages without credentials when FLOWER_BASIC_AUTH is unset (never by default); its HTTP "
+        "API, control endpoints included, then answers no one (docs/adr/0009-flower-access.md).",
     )
 
     @property

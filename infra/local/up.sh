@@ -14,11 +14,13 @@ curl -sf -XPOST "127.0.0.1:$INGEST_PORT/v1/articles/raw" -H 'Content-Type: text/
   ${NEWSCTL_API_KEY:+-H "X-API-Key: $NEWSCTL_API_KEY"} --data-binary "@$sample" && echo \
   || echo "    (not ingested: the ingest service asks for an API key; set NEWSCTL_API_KEY)"
 echo
-flower_access="user:password in \$FLOWER_BASIC_AUTH"
+# Flower's pages and HTTP API ask for these credentials; nothing but /healthcheck and /metrics answers without them
+# (docs/operations.md, "Flower").
+flower_access="pages and API: user:password in \$FLOWER_BASIC_AUTH"
 if [ -z "${FLOWER_BASIC_AUTH:-}" ]; then
   case "${FLOWER_OPEN:-}" in
-    1 | true | True | yes | on) flower_access="open: FLOWER_OPEN" ;;
-    *) flower_access="user:password $(cat "$RUN_DIR/flower.auth" 2>/dev/null || echo '(see .run/flower.log)')" ;;
+    1 | true | True | yes | on) flower_access="pages open: FLOWER_OPEN; HTTP API closed" ;;
+    *) flower_access="pages and API: user:password $(cat "$RUN_DIR/flower.auth" 2>/dev/null || echo '(see .run/flower.log)')" ;;
   esac
 fi
 say "Newsroom search page: http://127.0.0.1:$SEARCH_PORT/"

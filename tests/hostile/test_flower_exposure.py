@@ -1,7 +1,8 @@
 """Flower is never open by accident, and never shows an article: started as `make up` and compose start it
-(`python -m shared.observability.flower`), its page and API need credentials (FLOWER_BASIC_AUTH, else a generated password kept in
-a file only its owner reads) unless FLOWER_OPEN says otherwise; what it lists of a task's arguments is a summary of
-article ids (shared/delivery/task_privacy.py), never a body (docs/partner-access.md)."""
+(`python -m shared.observability.flower`), its pages and HTTP API need credentials (FLOWER_BASIC_AUTH, else a generated
+password kept in a file only its owner reads); FLOWER_OPEN opens the pages only, and no anonymous caller ever reaches
+the API or its control endpoints (docs/adr/0009-flower-access.md); what it lists of a task's arguments is a summary of
+article ids (shared/delivery/task_privacy.py), never a body (docs/operations.md, "Flower")."""
 
 from __future__ import annotations
 
@@ -29,6 +30,26 @@ def flower(stack: Stack, auth_file: Path | None = None, **settings: str) -> Iter
         yield url
     finally:
         stack.stop(name)
+
+
+# Flower's control endpoints (POST). The worker and task named do not exist: were one ever let through, it would answer
+# 404 and act on nothing.
+CONTROL = [
+    *(f"/api/worker/{action}/nobody@nowhere" for action in ("shutdown", "pool/restart", "pool/grow", "pool/shrink")),
+    *(f"/api/worker/{action}/nobody@nowhere" for action in ("pool/autoscale", "queue/add-consumer", "queue/cancel-consumer")),
+    f"/api/task/revoke/{uuid.uuid4()}",
+    f"/api/task/abort/{uuid.uuid4()}",
+    *(f"/api/task/{action}/news.no_such_task" for action in ("rate-limit", "timeout", "apply", "async-apply", "send-task")),
+]
+READ = ["/api/workers", "/api/tasks", "/api/task/types", "/api/queues/length", f"/api/task/info/{uuid.uuid4()}"]
+
+
+def refused_to_anonymous(url: str) -> dict[str, int]:
+    """What the API answered an anonymous caller other than 401, path by path."""
+    answers = {path: requests.get(url + path, timeout=10).status_code for path in READ}
+    form = {"workername": "nobody@nowhere"}  # the rate-limit and timeout endpoints name a worker in the form
+    answers |= {path: requests.post(url + path, data=form, timeout=10).status_code for path in CONTROL}
+    return {path: status for path, status in answers.items() if status != 401}
 
 
 def credentials(auth_file: Path) -> tuple[str, str]:
@@ -64,6 +85,20 @@ def test_flower_is_open_only_when_asked(stack: Stack) -> None:
     with flower(stack, FLOWER_BASIC_AUTH="ops:chosen-password") as url:
         assert requests.get(url, timeout=10).status_code == 401
         assert requests.get(url, auth=("ops", "chosen-password"), timeout=10).status_code == 200
+
+
+def test_no_anonymous_caller_reaches_the_api_or_its_control_endpoints(stack: Stack) -> None:
+    auth_file = stack.logs / f"flower-{uuid.uuid4().hex[:6]}.auth"
+    with flower(stack, auth_file, FLOWER_UNAUTHENTICATED_API="1") as url:  # as `make up` starts it, that variable set
+        assert refused_to_anonymous(url) == {}
+        auth = credentials(auth_file)  # what `make up` prints
+        assert requests.get(f"{url}/api/workers", auth=auth, timeout=20).status_code == 200
+        assert requests.get(f"{url}/api/queues/length", auth=auth, timeout=20).status_code == 200
+        revoked = requests.post(f"{url}/api/task/revoke/{uuid.uuid4()}", auth=auth, timeout=20)
+        assert revoked.status_code == 200, revoked.text  # an operator's control works (an unknown task: nothing to stop)
+    with flower(stack, FLOWER_OPEN="1", FLOWER_UNAUTHENTICATED_API="1") as url:  # pages open on purpose: the API is not
+        assert requests.get(url, timeout=10).status_code == 200
+        assert refused_to_anonymous(url) == {}
 
 
 def test_a_task_message_says_which_articles_not_what_they_say() -> None:
