@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.openapi_clients import Generated, generate, served_spec
 from tests.stack import Stack, live_stack
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,3 +29,16 @@ def stack() -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def generated_clients(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    """openapi-python-client's clients of both services (`search_client`, `ingest_client`), made once a session."""
+    from services.ingest.app import create_app as ingest_app
+    from services.search.app import create_app as search_app
+
+    root = tmp_path_factory.mktemp("clients")
+    return {
+        "search": generate(served_spec(search_app()), root, "search_client"),
+        "ingest": generate(served_spec(ingest_app()), root, "ingest_client"),
+    }

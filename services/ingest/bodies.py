@@ -16,7 +16,8 @@ from shared.text import charset
 from shared.web.service import ApiError
 
 JSON_TYPES = ("application/json", "application/ninjs+json")
-PAGE_TYPES = ("text/html", "text/plain", "application/xhtml+xml")
+PAGE_TYPES = ("text/html", "text/plain", "application/xhtml+xml", "application/octet-stream")
+BYTE_ORDER_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def _no_constants(name: str) -> Any:
@@ -75,14 +76,26 @@ def page_text(raw: bytes, content_type_charset: str | None, is_html: bool) -> st
     return decoded.text
 
 
+def looks_like_markup(raw: bytes) -> bool:
+    """Whether a page sent as bytes (`application/octet-stream`, what generated clients send) is HTML: its first
+    character, after a byte-order mark and white space, is `<`. Plain text rarely starts so."""
+    head = raw[:256].replace(b"\x00", b"")  # UTF-16 and UTF-32 pages: their ASCII characters without the zeros
+    for mark in BYTE_ORDER_MARKS:
+        head = head.removeprefix(mark)
+    return head.lstrip().startswith(b"<")
+
+
 def read_page(request: Request) -> tuple[str, str]:
-    """(text, media type) of a `text/html` or `text/plain` body."""
+    """(text, media type) of a `text/html` or `text/plain` body, or of bytes taken for one of them."""
     if request.mimetype not in PAGE_TYPES:
-        raise ApiError(415, "unsupported_media_type", "send text/html or text/plain", "Content-Type")
+        raise ApiError(415, "unsupported_media_type", "send text/html, text/plain or application/octet-stream", "Content-Type")
     raw = read_bytes(request)
-    text = page_text(raw, request.mimetype_params.get("charset"), "html" in request.mimetype)
+    mimetype = request.mimetype
+    if mimetype == "application/octet-stream":
+        mimetype = "text/html" if looks_like_markup(raw) else "text/plain"
+    text = page_text(raw, request.mimetype_params.get("charset"), "html" in mimetype)
     if not text.strip():
         raise ApiError(400, "invalid_field", "the page is empty", "body")
     if "\x00" in text:
         raise ApiError(400, "invalid_field", "the page holds NUL characters: it is not text", "body")
-    return text, request.mimetype
+    return text, mimetype

@@ -10,7 +10,9 @@ from kombu.exceptions import OperationalError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.ingest.access import caller
+from services.ingest.answers import Feed, Feeds, PollQueued
 from services.ingest.bodies import read_json
+from services.ingest.openapi import BUSY, NOT_FOUND, UNSUPPORTED, api
 from services.ingest.queueing import Queue
 from services.ingest.routes import validation_error
 from shared.feeds import FEEDS_POLL_TASK
@@ -66,7 +68,14 @@ def _found(fid: str) -> dict[str, Any]:
 
 
 @bp.post("/v1/feeds")
+@api.operation(
+    "subscribe_feed",
+    "feeds",
+    {201: (Feed, "subscribed"), 200: (Feed, "already subscribed (its settings updated)"), 415: UNSUPPORTED, 503: BUSY},
+    body={"application/json": FeedIn},
+)
 def subscribe() -> Any:
+    """Subscribe to an RSS or Atom feed (201 new, 200 when the URL was already subscribed)"""
     settings: Settings = current_app.config["SETTINGS"]
     data = read_json(request, settings.max_json_depth)
     if not isinstance(data, dict):
@@ -85,27 +94,38 @@ def subscribe() -> Any:
 
 
 @bp.get("/v1/feeds")
+@api.operation("list_feeds", "feeds", {200: (Feeds, "feeds"), 503: BUSY})
 def list_feeds() -> Any:
+    """Every feed with its last poll, last error, items seen and failing flag"""
     items = [record for record in _store().all() if caller().sees(record.get("owner"))]
     return {"total": len(items), "items": items}
 
 
-@bp.get("/v1/feeds/<fid>")
-def get_feed(fid: str) -> Any:
-    return _found(fid)
+@bp.get("/v1/feeds/<id>")
+@api.operation("get_feed", "feeds", {200: (Feed, "the feed"), 404: NOT_FOUND, 503: BUSY})
+def get_feed(id: str) -> Any:  # the contract names the path parameter `id`
+    """One feed"""
+    return _found(id)
 
 
-@bp.delete("/v1/feeds/<fid>")
-def unsubscribe(fid: str) -> Any:
+@bp.delete("/v1/feeds/<id>")
+@api.operation("unsubscribe_feed", "feeds", {204: (None, "removed"), 404: NOT_FOUND, 503: BUSY})
+def unsubscribe(id: str) -> Any:
+    """Unsubscribe"""
+    fid = id
     _found(fid)
     if not _store().delete(fid):
         raise ApiError(404, "not_found", f"no feed {fid}", "id")
     return "", 204
 
 
-@bp.post("/v1/feeds/<fid>/poll")
-def poll_now(fid: str) -> Any:
-    """Poll this feed now instead of waiting for its turn (the lock still keeps polls from overlapping)."""
+@bp.post("/v1/feeds/<id>/poll")
+@api.operation("poll_feed", "feeds", {202: (PollQueued, "poll queued"), 404: NOT_FOUND, 503: BUSY})
+def poll_now(id: str) -> Any:
+    """Poll this feed now instead of waiting for its turn
+
+    Conditional GET; the lock still keeps polls of one feed from overlapping."""
+    fid = id
     feed = _found(fid)
     queue: Queue = current_app.extensions["queue"]
     try:

@@ -8,16 +8,28 @@ import redis
 from flask import Blueprint, current_app, request
 from pydantic import ValidationError
 
+from services.ingest.answers import (
+    Accepted,
+    ArticleBatch,
+    ArticlesAccepted,
+    ArticlesRefused,
+    NinjsArticle,
+    NinjsBatch,
+    RawPageQuery,
+    Status,
+)
 from services.ingest.bodies import read_json, read_page
+from services.ingest.openapi import BUSY, NOT_FOUND, TOO_LARGE, UNSUPPORTED, api
 from services.ingest.queueing import Queue
 from shared.articles.ids import article_id
-from shared.articles.limits import unstorable
 from shared.articles.model import ArticleIn, looks_like_ninjs, ninjs_to_article
 from shared.delivery.status import StatusStore
 from shared.settings import Settings
+from shared.web.openapi import ErrorBody, checked_query
 from shared.web.service import ApiError
 
 bp = Blueprint("articles", __name__)
+PAGE = {"type": "string", "format": "binary", "description": "The page; text/html and text/plain are taken as well."}
 
 
 def _queue() -> Queue:
@@ -79,7 +91,23 @@ def accept_batch(items: Any, ninjs: bool) -> tuple[dict[str, Any], int]:
 
 
 @bp.post("/v1/articles")
+@api.operation(
+    "ingest_article",
+    "articles",
+    {
+        202: (ArticlesAccepted, "queued: the article, or each accepted item of a batch"),
+        400: (ArticlesRefused, "an invalid article, or a batch with no valid item"),
+        413: TOO_LARGE,
+        415: UNSUPPORTED,
+        503: BUSY,
+    },
+    body={"application/json": ArticleIn | ArticleBatch | NinjsArticle | NinjsBatch},
+)
 def post_articles() -> Any:
+    """Queue one article, a ninjs object or a batch of up to 1,000 (answered item by item)
+
+    A ninjs object is told from an article by its fields; sent as application/ninjs+json, every object is read as
+    ninjs. (One media type in the document: openapi-python-client's functions with two do not import.)"""
     data = read_json(request, _settings().max_json_depth)
     ninjs = request.mimetype == "application/ninjs+json"
     _queue().check_capacity()
@@ -89,16 +117,21 @@ def post_articles() -> Any:
 
 
 @bp.post("/v1/articles/raw")
+@api.operation(
+    "ingest_raw_article",
+    "articles",
+    {202: (Accepted, "queued"), 400: (ErrorBody, "a bad page or parameter"), 413: TOO_LARGE, 415: UNSUPPORTED, 503: BUSY},
+    query=RawPageQuery,
+    body={"application/octet-stream": PAGE},
+)
 def post_raw() -> Any:
+    """Queue a whole page (HTML or text saved from a news page)
+
+    Send it as text/html or text/plain (with its charset), or as application/octet-stream: the service then tells
+    HTML from text by its first characters. The workers extract title, subtitle, body, dateline place and date."""
+    query = checked_query(RawPageQuery)
     content, mimetype = read_page(request)
-    url = request.args.get("url") or None
-    source = request.args.get("source") or None
-    limit = _settings().max_short_chars
-    for name, value in (("url", url), ("source", source)):
-        if value and len(value) > limit:
-            raise ApiError(400, "invalid_parameter", f"{name} is longer than {limit} characters", name)
-        if value and (problem := unstorable(value)):
-            raise ApiError(400, "invalid_parameter", f"{name} {problem}", name)
+    url, source = query.url, query.source
     _queue().check_capacity()
     payload = {
         "id": article_id(url, None, content),
@@ -111,8 +144,11 @@ def post_raw() -> Any:
     return _queue().submit(payload), 202
 
 
-@bp.get("/v1/articles/<article_id>")
-def get_status(article_id: str) -> Any:
+@bp.get("/v1/articles/<id>")
+@api.operation("get_article_status", "articles", {200: (Status, "where it stands"), 404: NOT_FOUND, 503: BUSY})
+def get_status(id: str) -> Any:  # the contract names the path parameter `id`
+    """Where one article stands"""
+    article_id = id
     try:
         status = StatusStore(current_app.extensions["redis"], _settings()).get(article_id)
     except redis.RedisError as exc:

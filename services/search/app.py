@@ -5,13 +5,15 @@ from __future__ import annotations
 import redis
 from flask import Flask
 
-from services.search import openapi, page, routes
+from services.search import page, routes
 from services.search.cursor import cursor_secret, duration_s
+from services.search.openapi import api
 from services.search.partner import install_partner_access
 from services.search.pits import PitSlots
 from shared.es.client import make_client
 from shared.observability.logs import configure_logging
 from shared.settings import Settings, get_settings
+from shared.web.openapi import spec_blueprint
 from shared.web.service import health_blueprint, install_error_handlers
 
 
@@ -31,9 +33,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.extensions["cursor_secret"] = cursor_secret(settings, redis_client)
     install_error_handlers(app)
     install_partner_access(app, settings)
-    app.register_blueprint(health_blueprint(redis_client, es_client))
+    app.register_blueprint(health_blueprint(redis_client, es_client, api))
     app.register_blueprint(routes.bp)
-    app.register_blueprint(openapi.bp)
+    app.register_blueprint(spec_blueprint(api))
     app.register_blueprint(page.bp)
     page.install_page_headers(app)
     return app

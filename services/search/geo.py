@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 import re
 
-from werkzeug.datastructures import MultiDict
-
 from services.search.errors import bad
 from shared.es.queries import Geo
+from shared.web.openapi import refuse
 
 MAX_GEO_CELLS = 32768
 _DISTANCE = re.compile(r"^\d{1,5}(\.\d{1,3})?(m|km|mi)$")
@@ -27,7 +26,7 @@ def _numbers(name: str, value: str, count: int) -> list[float]:
     except ValueError:
         numbers = []
     if len(numbers) != count or any(n != n or abs(n) == float("inf") for n in numbers):
-        raise bad(name, f"{name} is {count} comma-separated numbers")
+        raise refuse(f"{name} is {count} comma-separated numbers")
     return numbers
 
 
@@ -35,25 +34,39 @@ def _lat_lon_ok(lat: float, lon: float) -> bool:
     return -90 <= lat <= 90 and -180 <= lon <= 180
 
 
-def parse_geo(args: MultiDict[str, str]) -> Geo:
-    geo = Geo()
-    if args.get("near"):
-        lat, lon = _numbers("near", args["near"], 2)
-        if not _lat_lon_ok(lat, lon):
-            raise bad("near", "near is lat,lon with lat in -90..90 and lon in -180..180")
-        geo.near = (lat, lon)
-    if args.get("within"):
-        if not geo.near:
-            raise bad("within", "within needs near=lat,lon")
-        if not _DISTANCE.match(args["within"].strip()) or distance_km(args["within"].strip()) <= 0:
-            raise bad("within", "within is a distance above 0 such as 50km, 800m or 20mi")
-        geo.within = args["within"].strip()
-    if args.get("bbox"):
-        top, left, bottom, right = _numbers("bbox", args["bbox"], 4)
-        if not (_lat_lon_ok(top, left) and _lat_lon_ok(bottom, right)) or top < bottom:
-            raise bad("bbox", "bbox is top,left,bottom,right (lat,lon,lat,lon) with top >= bottom")
-        geo.box = (top, left, bottom, right)
-    return geo
+def near_point(value: str) -> tuple[float, float] | None:
+    """`near`: lat,lon."""
+    if not value:
+        return None
+    lat, lon = _numbers("near", value, 2)
+    if not _lat_lon_ok(lat, lon):
+        raise refuse("near is lat,lon with lat in -90..90 and lon in -180..180")
+    return lat, lon
+
+
+def distance(value: str) -> str | None:
+    """`within`: a distance above 0 in m, km or mi."""
+    if not value:
+        return None
+    if not _DISTANCE.match(value.strip()) or distance_km(value.strip()) <= 0:
+        raise refuse("within is a distance above 0 such as 50km, 800m or 20mi")
+    return value.strip()
+
+
+def box(value: str) -> tuple[float, float, float, float] | None:
+    """`bbox`: top,left,bottom,right."""
+    if not value:
+        return None
+    top, left, bottom, right = _numbers("bbox", value, 4)
+    if not (_lat_lon_ok(top, left) and _lat_lon_ok(bottom, right)) or top < bottom:
+        raise refuse("bbox is top,left,bottom,right (lat,lon,lat,lon) with top >= bottom")
+    return top, left, bottom, right
+
+
+def area(near: tuple[float, float] | None, within: str | None, bbox: tuple[float, float, float, float] | None) -> Geo:
+    if within and not near:
+        raise bad("within", "within needs near=lat,lon")
+    return Geo(near=near, within=within or Geo.within, box=bbox)
 
 
 def distance_km(within: str) -> float:
@@ -84,17 +97,14 @@ def geo_cells(precision: int, lat_span: float, lon_span: float) -> int:
     return rows * columns
 
 
-def parse_precision(args: MultiDict[str, str], geo: Geo, facet: bool) -> int:
-    """1-8; for the facet only as fine as keeps the facet's possible cells at MAX_GEO_CELLS (whatever the data): finer
+def check_precision(precision: int, geo: Geo, facet: bool) -> int:
+    """For the facet only as fine as keeps the facet's possible cells at MAX_GEO_CELLS (whatever the data): finer
     grids need a bbox or near/within narrow enough; the whole world allows 3."""
-    raw = args.get("geo_precision", "3").strip()
-    if not raw.isdigit() or not raw.isascii() or not 1 <= int(raw) <= 8:
-        raise bad("geo_precision", "geo_precision is a geohash length from 1 to 8")
     if not facet:
-        return int(raw)
+        return precision
     spans = _spans(geo)
     finest = max(p for p in range(1, 9) if p == 1 or geo_cells(p, *spans) <= MAX_GEO_CELLS)
-    if int(raw) > finest:
-        message = f"geo_precision {raw} over this area makes more than {MAX_GEO_CELLS} cells: at most {finest} here"
+    if precision > finest:
+        message = f"geo_precision {precision} over this area makes more than {MAX_GEO_CELLS} cells: at most {finest} here"
         raise bad("geo_precision", message + " (narrow the area with bbox or near/within for a finer grid)")
-    return int(raw)
+    return precision

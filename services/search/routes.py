@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import redis
 from elasticsearch import ApiError as EsApiError
 from elasticsearch import Elasticsearch, NotFoundError, TransportError
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify
 
+from services.search.answers import Article, SearchAnswer, Suggestions
 from services.search.cursor import CursorCodec, cursor_secret, duration_s
 from services.search.engine import close_later, refused, run_page, searcher, unavailable
-from services.search.errors import bad
-from services.search.params import parse_search_args
+from services.search.openapi import api
+from services.search.params import SearchQuery, SuggestQuery, to_params
 from services.search.partner import client_id
 from services.search.pits import PitSlots
 from services.search.results import facets_of, hit_of, suggestions_of
 from shared.es.queries import SearchParams, suggest_body
 from shared.settings import Settings
+from shared.web.openapi import ErrorBody, checked_query
 from shared.web.service import ApiError
 
 bp = Blueprint("search", __name__)
-MAX_PREFIX = 100
 MAX_ID_BYTES = 512
-# Control characters other than tab, newline and return (folded into spaces): the completion field reserves
-# some of them (U+0000, U+001E, U+001F) and none belongs in what a user types.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+BUSY = (ErrorBody, "Elasticsearch unreachable or overloaded for a moment (Retry-After)")
+TOO_LONG = (None, "request line over gunicorn's limit (4094 bytes), refused before the service sees it")
 
 
 def _es() -> Elasticsearch:
@@ -63,12 +62,15 @@ def _next_cursor(raw_hits: list[dict[str, Any]], params: SearchParams, pit: str 
 
 
 @bp.get("/v1/search")
+@api.operation("search_articles", "search", {200: (SearchAnswer, "results"), 503: BUSY, 414: TOO_LONG}, query=SearchQuery)
 def search() -> Any:
+    """Full-text search with facets by place, date, source and language"""
     settings = _settings()
-    params = parse_search_args(
-        request.args,
+    query = checked_query(SearchQuery)
+    params = to_params(
+        query,
         recency_decay=settings.search_recency_decay,
-        cursors=_codec() if request.args.get("cursor") else None,
+        cursors=_codec() if query.cursor else None,
         max_prefix_terms=settings.search_max_prefix_terms,
     )
     page = run_page(params, client_id(), _slots())
@@ -92,13 +94,10 @@ def search() -> Any:
 
 
 @bp.get("/v1/suggest")
+@api.operation("suggest_completions", "search", {200: (Suggestions, "completions"), 503: BUSY, 414: TOO_LONG}, query=SuggestQuery)
 def suggest() -> Any:
-    raw = request.args.get("q", "")
-    if CONTROL.search(raw):
-        raise bad("q", "q holds a control character")
-    prefix = " ".join(raw.split())
-    if len(prefix) > MAX_PREFIX:
-        raise bad("q", f"q is at most {MAX_PREFIX} characters")
+    """Title and place completions"""
+    prefix = checked_query(SuggestQuery).q
     if not prefix:
         return {"suggestions": []}
     try:
@@ -114,8 +113,13 @@ def suggest() -> Any:
     return {"suggestions": suggestions_of(resp.body)}
 
 
-@bp.get("/v1/articles/<article_id>")
-def article(article_id: str) -> Any:
+@bp.get("/v1/articles/<id>")
+@api.operation(
+    "get_article", "articles", {200: (Article, "the article"), 404: (ErrorBody, "not found"), 503: BUSY, 414: TOO_LONG}
+)
+def article(id: str) -> Any:  # the contract names the path parameter `id`
+    """One normalized article"""
+    article_id = id
     if len(article_id.encode()) > MAX_ID_BYTES:  # Elasticsearch refuses longer ids with a 400 of its own
         raise ApiError(404, "not_found", "no article with that id", "id")
     try:

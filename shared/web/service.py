@@ -17,15 +17,8 @@ from shared.observability.logs import init_request_logging
 from shared.observability.metrics import accepted_ids, init_metrics, metrics_response, service_name
 from shared.observability.queue_metrics import DependencyCollector, PipelineCollector
 from shared.settings import get_settings
-
-
-class ApiError(Exception):
-    """A client error answered with the contract's shape: {"error": {"code", "message", "field"}}."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
-        self.headers = headers or {}
+from shared.web.errors import ApiError
+from shared.web.openapi import Api, Health, Readiness
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> tuple[Response, int]:
@@ -55,9 +48,9 @@ def install_error_handlers(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-def health_blueprint(redis_client: redis.Redis, es_client: Elasticsearch) -> Blueprint:
-    """/healthz, /readyz, /metrics; registering it also installs request metrics and request-id logging
-    on the whole app, so every service gets them from the one blueprint it already registers."""
+def health_blueprint(redis_client: redis.Redis, es_client: Elasticsearch, api: Api) -> Blueprint:
+    """/healthz, /readyz, /metrics (described in the service's `api`); registering it also installs request metrics
+    and request-id logging on the whole app, so every service gets them from the one blueprint it already registers."""
     bp = Blueprint("health", __name__)
     checks = {"redis": lambda: _redis_ok(redis_client), "elasticsearch": lambda: is_reachable(es_client)}
     live: list[Collector] = [DependencyCollector(checks)]
@@ -75,15 +68,21 @@ def health_blueprint(redis_client: redis.Redis, es_client: Elasticsearch) -> Blu
     bp.record_once(_install)
 
     @bp.get("/healthz")
+    @api.operation("get_health", "service", {200: (Health, "the process is alive")}, public=True)
     def healthz() -> Any:
+        """Process alive"""
         return {"status": "ok"}
 
     @bp.get("/readyz")
+    @api.operation("get_readiness", "service", {200: (Readiness, "ready"), 503: (Readiness, "a dependency is down")}, public=True)
     def readyz() -> Any:
+        """Redis and Elasticsearch reachable"""
         return readiness({name: check() for name, check in checks.items()})
 
     @bp.get("/metrics")
+    @api.operation("get_metrics", "service", {200: (None, "Prometheus text format")}, public=True)
     def metrics() -> Response:
+        """Prometheus metrics"""
         return metrics_response(live)
 
     return bp

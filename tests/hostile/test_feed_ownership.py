@@ -69,7 +69,8 @@ def test_a_poll_interval_below_the_minimum_is_a_400(stack: Stack, keyed: str, wi
     assert too_often.status_code == 400 and too_often.json()["error"]["field"] == "interval_s", too_often.text
     assert fine.status_code == 201, fine.text
     spec = requests.get(f"{stack.ingest_url}/openapi.json", timeout=10).json()
-    schema = spec["paths"]["/v1/feeds"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    ref = spec["paths"]["/v1/feeds"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]  # the FeedIn model that checks a subscription
     assert schema["properties"]["interval_s"]["minimum"] == 60
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.ingest.bodies import json_depth, page_text, parse_json
+from services.ingest.bodies import json_depth, looks_like_markup, page_text, parse_json
 from shared.web.service import ApiError
 
 
@@ -69,3 +69,17 @@ def test_a_byte_order_mark_decides_as_everywhere() -> None:
 def test_short_cyrillic_page_is_not_taken_for_a_mac_code_page() -> None:
     text = "Снег в Астане\n\nСнегопад парализовал движение в столице, сообщили в акимате."  # noqa: RUF001
     assert page_text(text.encode("cp1251"), None, False) == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "markup"),
+    [
+        (b"<!DOCTYPE html><html><body>x</body></html>", True),
+        (b"\xef\xbb\xbf\n  <html>", True),
+        ("\ufeff<html>".encode("utf-16-le"), True),
+        (b"Astana, 17 October. The ministry said <b> is a tag.", False),
+        (b"", False),
+    ],
+)
+def test_bytes_sent_as_a_page_are_html_when_they_start_like_markup(raw: bytes, markup: bool) -> None:
+    assert looks_like_markup(raw) is markup
