@@ -215,13 +215,13 @@ class Api(SpecTree):
                 del parameter["schema"]["default"]  # absent is the default; a query string holds no null
         if not any(p["in"] == "query" for p in operation["parameters"]) and not body:
             operation["responses"].pop("400", None)  # nothing a client sends can be wrong
-        for status in ("429", "503"):
-            if status in operation["responses"] and "content" in operation["responses"][status]:
-                operation["responses"][status]["headers"] = RETRY_AFTER
         if not operation["description"]:
             del operation["description"]
         if path.startswith("/v1/"):
             operation["security"] = [{"apiKey": []}] if keys_required else [{}, {"apiKey": []}]
+            for status in ("429", "503"):
+                if status in operation["responses"]:
+                    operation["responses"][status]["headers"] = RETRY_AFTER
 
 
 class OpenApiDocument(BaseModel):
