@@ -20,6 +20,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis: Celery broker, status store, rate limits.")
+    # Every Redis client waits this long (shared/redis_client.py, docs/operations.md): there is one set of timeouts.
+    redis_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        description="Longest wait for Redis to answer one command, for every client (services, workers, the broker, rate "
+        "limits, backups); then the caller treats Redis as away (a 503, a requeue, a limit counted in memory).",
+    )
+    redis_connect_timeout_s: float = Field(2.0, gt=0, description="Longest wait to open a connection to Redis, for every client.")
     elasticsearch_url: str = Field(
         "http://127.0.0.1:9200", description="Elasticsearch node, or nodes of one cluster comma-separated."
     )
@@ -79,7 +87,9 @@ class Settings(BaseSettings):
         60.0, description="Hard limit: the child is killed, the article retried; poison after MAX_WORKER_LOSSES."
     )
     task_max_retries: int = Field(
-        8, description="Retries on Elasticsearch 429/5xx/timeouts/connection errors before dead-lettering (Redis errors requeue)."
+        8,
+        description="Retries of an article Elasticsearch failed transiently (a transient status or no answer: "
+        "docs/guarantees.md) before it is dead-lettered; Redis errors requeue.",
     )
     retry_backoff_base_s: float = Field(1.0, description="First retry delay; doubled each retry, with jitter.")
     retry_backoff_max_s: float = Field(60.0, description="Longest retry delay.")

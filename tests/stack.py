@@ -22,6 +22,7 @@ from elasticsearch import Elasticsearch
 
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index
+from shared.redis_client import connect
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ def wait_until(check: Callable[[], Any], timeout: float = 30.0, interval: float 
     while True:
         try:
             result = check()
-        except (requests.RequestException, OSError):
+        except (requests.RequestException, OSError, redis.RedisError):  # a service or an engine not answering yet
             result = None
         if result:
             return result
@@ -161,7 +162,7 @@ def live_stack(overrides: dict[str, str] | None = None) -> Iterator[Stack]:
     env.update(overrides or {})
     settings = Settings(namespace=namespace, **{key.lower(): value for key, value in (overrides or {}).items()})
     es = make_client(settings)
-    client = redis.Redis.from_url(settings.redis_url)
+    client = connect(settings)
     try:
         client.ping()
         es.cluster.health(wait_for_status="yellow", timeout="30s")

@@ -31,6 +31,7 @@ from shared.delivery.status import StatusStore, now_iso
 from shared.es.client import is_reachable, make_client
 from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index_documents
+from shared.redis_client import connect
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def es() -> Elasticsearch:
 
 @lru_cache(maxsize=1)
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=3)
+    return connect(settings)
 
 
 @app.task(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit
 
+from shared import redis_client
 from shared.settings import Settings
 from shared.web.api_keys import KeyRing, require_key
 from shared.web.service import ApiError
@@ -92,7 +93,7 @@ def install_access(app: Flask, settings: Settings) -> None:
         application_limits_exempt_when=lambda: not limit or not _is_api(request.path),
         headers_enabled=True,
         storage_uri=settings.redis_url,
-        storage_options={"socket_timeout": 2, "socket_connect_timeout": 2},
+        storage_options=redis_client.options(settings),
         key_prefix=settings.redis_key("ratelimit", "ingest"),
         strategy="fixed-window",
         in_memory_fallback_enabled=True,

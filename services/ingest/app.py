@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import redis
 from flask import Flask
 
 from services.ingest import dead_letters, feeds, routes
@@ -14,6 +13,7 @@ from shared.delivery.celery_app import make_celery
 from shared.delivery.status import StatusStore
 from shared.es.client import make_client
 from shared.observability.logs import configure_logging
+from shared.redis_client import connect
 from shared.settings import Settings, get_settings
 from shared.web.openapi import spec_blueprint
 from shared.web.service import health_blueprint, install_error_handlers
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     configure_logging(settings)
     app = Flask(__name__)
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
-    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+    redis_client = connect(settings)
     app.extensions["redis"] = redis_client
     app.extensions["queue"] = Queue(make_celery(settings), StatusStore(redis_client, settings), settings)
     install_error_handlers(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import redis
 from flask import Flask
 
 from services.search import page, routes
@@ -12,6 +11,7 @@ from services.search.partner import install_partner_access
 from services.search.pits import PitSlots
 from shared.es.client import make_client
 from shared.observability.logs import configure_logging
+from shared.redis_client import connect
 from shared.settings import Settings, get_settings
 from shared.web.openapi import spec_blueprint
 from shared.web.service import health_blueprint, install_error_handlers
@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(SETTINGS=settings)
     es_client = make_client(settings)
-    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+    redis_client = connect(settings)
     app.extensions.update(es=es_client, redis=redis_client)
     keep_alive_s = duration_s(settings.search_pit_keep_alive)
     duration_s(settings.search_timeout)  # a SEARCH_TIMEOUT Elasticsearch could not read fails here, not every search

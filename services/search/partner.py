@@ -18,6 +18,7 @@ from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shared import redis_client
 from shared.settings import Settings
 from shared.web.api_keys import HEADER, KeyRing, require_key
 
@@ -58,6 +59,7 @@ def install_partner_access(app: Flask, settings: Settings) -> None:
         application_limits_exempt_when=lambda: not limit or not _is_api(request.path) or request.method == "OPTIONS",
         headers_enabled=True,
         storage_uri=settings.redis_url,
+        storage_options=redis_client.options(settings),  # without them a Redis that hangs held every search
         key_prefix=settings.redis_key("ratelimit"),
         strategy="fixed-window",
         in_memory_fallback_enabled=True,  # Redis away: the same limits, counted by each process

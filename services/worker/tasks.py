@@ -29,6 +29,7 @@ from shared.delivery.status import StatusStore
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
 from shared.observability.logs import article_context
+from shared.redis_client import connect
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ app: Celery = make_celery()
 
 @lru_cache(maxsize=1)
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=10, socket_connect_timeout=3)
+    return connect()
 
 
 WARM_UP = {"id": "warm-up", "kind": "article", "article": {"title": "Warm-up", "body": "Astana, Kazakhstan. A warm-up text."}}

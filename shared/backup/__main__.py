@@ -7,7 +7,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-import redis
 from elasticsearch import NotFoundError
 
 from shared.backup import folders
@@ -15,6 +14,7 @@ from shared.backup.restore import restore_folder, restore_snapshot
 from shared.backup.take import backup
 from shared.es import snapshots
 from shared.es.client import make_client
+from shared.redis_client import connect
 from shared.settings import get_settings
 
 
@@ -37,8 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("elastic_transport.transport").setLevel(logging.WARNING)
     settings = get_settings()
     es = make_client(settings)
-    # As the services build theirs; a BGSAVE wait polls, so no request needs a long timeout.
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=10, socket_connect_timeout=3)
+    client = connect(settings)  # a BGSAVE returns at once and is then polled: no request needs a longer wait
     try:
         if args.command == "backup":
             print(backup(es, client, settings))

@@ -38,6 +38,7 @@ from shared.observability.metrics import (
     timed_bulk,
 )
 from shared.observability.queue_metrics import DependencyCollector, heartbeat_key
+from shared.redis_client import connect
 from shared.settings import get_settings
 
 __all__ = ["observe_indexed", "timed", "timed_bulk"]
@@ -117,7 +118,7 @@ def serve_metrics_on(port: int, role: str = "indexer") -> None:
 
 
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=3, socket_connect_timeout=2)
+    return connect()
 
 
 def _redis_ok(client: redis.Redis) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import Celery
 
+from shared import redis_client
 from shared.delivery import broker_transport
 from shared.feeds import FEEDS_TICK_TASK
 from shared.settings import Settings, get_settings
@@ -63,8 +64,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
             # 10th sweep, ~100 s), so recovery takes about the visibility timeout plus 10 s.
             "unacked_restore_interval": 10,
             "unacked_restore_throttle": 1,
-            "socket_timeout": 10,
-            "socket_connect_timeout": settings.publish_timeout_s,
+            **redis_client.options(settings),  # the timeouts of every Redis client (shared/redis_client.py)
             # Every key the broker writes carries the namespace, so test runs never meet a user's queue.
             "global_keyprefix": f"{settings.namespace}:",
         },

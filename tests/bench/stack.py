@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import redis
 import requests
 
 from shared.es.client import make_client
 from shared.es.index import ensure_index
+from shared.redis_client import connect
 from shared.settings import Settings
 from tests.bench.cpu import find_process, pid_file
 from tests.stack import BIN, OUTPUT, ROOT, Stack, free_port, wait_until
@@ -82,7 +82,7 @@ def bench_stack(knobs: StackKnobs | None = None, extra_env: dict[str, str] | Non
     env.update({"SEARCH_ADDRESS_RATE_LIMIT": "", "SEARCH_PIT_MAX_PER_CLIENT": "100000", **(extra_env or {})})
     settings = Settings(namespace=namespace)
     es = make_client(settings)
-    client = redis.Redis.from_url(settings.redis_url)
+    client = connect(settings)
     client.ping()
     es.cluster.health(wait_for_status="yellow", timeout="30s")
     ensure_index(es, settings)

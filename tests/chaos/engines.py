@@ -14,6 +14,9 @@ from pathlib import Path
 import redis
 import requests
 
+from shared.redis_client import connect
+from shared.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER_SH = ROOT / "infra" / "local" / "es-cluster.sh"
 
@@ -36,7 +39,7 @@ class ChaosRedis:
         argv += ["--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction", "--save", ""]
         log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 - the process keeps it open
         self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        client = redis.Redis.from_url(self.url)
+        client = connect(Settings(redis_url=self.url))
         deadline = time.monotonic() + 30
         while True:
             try:

@@ -18,6 +18,7 @@ import requests
 from elasticsearch import Elasticsearch
 
 from shared.es.index import drop_namespace, ensure_index
+from shared.redis_client import connect
 from shared.settings import Settings
 from tests.chaos.census import Accepted, Census, dead_letters, take_census, writes_in_logs
 
@@ -71,7 +72,7 @@ class System:
         self.env.update(ELASTICSEARCH_URL=services_es, PYTHONUNBUFFERED="1", LOG_LEVEL="INFO")
         self.settings = Settings(namespace=self.namespace, redis_url=self.redis_url, elasticsearch_url=self.es_url)
         self.es = Elasticsearch(self.es_url, request_timeout=30, retry_on_timeout=True, max_retries=5)
-        self.redis = redis.Redis.from_url(self.redis_url, socket_timeout=10)
+        self.redis = connect(self.settings)
 
     @property
     def ingest_url(self) -> str:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 import requests
 from elasticsearch import Elasticsearch, helpers
 
@@ -31,6 +30,7 @@ from shared.es import snapshots
 from shared.es.client import make_client
 from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
+from shared.redis_client import connect
 from shared.settings import Settings
 from tests.chaos.engines import ChaosElasticsearch, ChaosRedis, free_node_port
 from tests.integration.test_feeds import FeedServer, rss
@@ -182,7 +182,7 @@ def test_a_fresh_node_and_an_empty_redis_get_every_article_back_identical(
     restored = dataclasses.replace(drill.side, env={**drill.side.env, "ELASTICSEARCH_URL": node.url()}, processes={})
     try:
         settings = drill.settings.model_copy(update={"elasticsearch_url": node.url(), "redis_url": empty.url})
-        fresh_es, fresh_redis = make_client(settings), redis.Redis.from_url(empty.url)
+        fresh_es, fresh_redis = make_client(settings), connect(settings)
 
         restore_folder(fresh_es, fresh_redis, settings, drill.folder)
 
@@ -207,7 +207,7 @@ def test_the_redis_rdb_of_a_backup_loads_into_a_fresh_redis(drill: Drill, tmp_pa
     argv = [*f"redis-server --bind 127.0.0.1 --port {port} --dir {tmp_path} --appendonly no".split(), "--save", ""]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     try:
-        loaded = redis.Redis(port=port)
+        loaded = connect(drill.settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"}))
         wait_until(loaded.ping, 10, what="redis-server on the RDB")
         assert feeds_backup.export(FeedStore(loaded, drill.settings))["feeds"] == backed_up_feeds(drill)
     finally:

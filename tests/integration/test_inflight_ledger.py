@@ -8,17 +8,17 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from shared.delivery.inflight import InFlight, forget
 from shared.delivery.status import StatusStore
+from shared.redis_client import connect
 from shared.settings import Settings
 
 
 @pytest.fixture
 def ledger() -> Iterator[InFlight]:
     settings = Settings(namespace=f"test-inflight-{uuid.uuid4().hex[:8]}")
-    client = redis.Redis.from_url(settings.redis_url)
+    client = connect(settings)
     try:
         yield InFlight(client, settings)
     finally:

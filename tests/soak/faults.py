@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import redis
-
+from shared.redis_client import connect
+from shared.settings import Settings
 from tests.soak.stack import Engines, Stack
 
 
@@ -21,7 +21,7 @@ class Fault:
 
 
 def redis_answers(engines: Engines, timeout: float = 60) -> None:
-    client = redis.Redis.from_url(engines.redis.url, socket_timeout=2, socket_connect_timeout=2)
+    client = connect(Settings(redis_url=engines.redis.url))
     Stack.wait(client.ping, timeout, "Redis answering again")
 
 
