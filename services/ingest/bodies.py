@@ -17,7 +17,6 @@ from shared.web.service import ApiError
 
 JSON_TYPES = ("application/json", "application/ninjs+json")
 PAGE_TYPES = ("text/html", "text/plain", "application/xhtml+xml", "application/octet-stream")
-BYTE_ORDER_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def _no_constants(name: str) -> Any:
@@ -79,9 +78,7 @@ def page_text(raw: bytes, content_type_charset: str | None, is_html: bool) -> st
 def looks_like_markup(raw: bytes) -> bool:
     """Whether a page sent as bytes (`application/octet-stream`, what generated clients send) is HTML: its first
     character, after a byte-order mark and white space, is `<`. Plain text rarely starts so."""
-    head = raw[:256].replace(b"\x00", b"")  # UTF-16 and UTF-32 pages: their ASCII characters without the zeros
-    for mark in BYTE_ORDER_MARKS:
-        head = head.removeprefix(mark)
+    head = charset.without_bom(raw[:256]).replace(b"\x00", b"")  # UTF-16 pages: their ASCII characters without the zeros
     return head.lstrip().startswith(b"<")
 
 

@@ -1,1 +1,1 @@
-"""Text as the system reads it from bytes: the one charset rule (docs/policies.md)."""
+"""Text as the system reads it from bytes: the one charset rule (docs/normalization.md)."""

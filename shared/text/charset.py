@@ -1,4 +1,4 @@
-"""Bytes -> text: one rule for ingest bodies, fetched pages, feeds and queued pages (docs/policies.md).
+"""Bytes -> text: one rule for ingest bodies, fetched pages, feeds and queued pages (docs/normalization.md, 'Charset').
 
 1. A byte-order mark (UTF-8, UTF-16 LE or BE) decides, whatever is declared.
 2. Else the declared charsets, in order: the caller's (an HTTP `Content-Type` charset), then the document's own
@@ -131,6 +131,14 @@ def detect(raw: bytes) -> str | None:
         codec_of(m.encoding) or "" for m in matches if m.chaos <= first.chaos + 0.01 and m.coherence >= first.coherence - 0.05
     ]
     return _TIE_WINNER if _TIE_WINNER in tied else tied[0]
+
+
+def without_bom(raw: bytes) -> bytes:
+    """`raw` without the byte-order mark it starts with, if any (the marks the rule above honours)."""
+    for bom, _ in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom) :]
+    return raw
 
 
 def decode(raw: bytes, declared: str | None = None, *, sniff: Sniff = "html") -> Decoded:
