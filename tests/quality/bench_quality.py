@@ -2,6 +2,7 @@
 trafilatura on the same pages, and how fast. Runs in-process; no services needed.
 
     .venv/bin/python -m tests.quality.bench_quality [--benchmark-limit N] [--verbose]
+    .venv/bin/python -m tests.quality.bench_quality --dates-only  # publication dates alone (tests/quality/date_eval.py)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from shared.extraction.pipeline import normalize
 from shared.places.gazetteer import fold as fold_place
 from shared.places.resolve import resolve_place
 from tests.quality.corpus import GoldPage, benchmark_dir, benchmark_pages, fold, gold_pages
+from tests.quality.date_eval import date_report
 from tests.quality.scoring import f1_of, precision_recall
 
 
@@ -160,11 +162,21 @@ def main() -> None:
     parser.add_argument("--benchmark-limit", type=int, default=None, help="score only the first N benchmark pages")
     parser.add_argument("--skip-benchmark", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="list the gold pages where a field was missed")
+    parser.add_argument("--dates-only", action="store_true", help="only the publication dates of htmldate's evaluation set")
+    parser.add_argument("--skip-dates", action="store_true", help="leave out htmldate's evaluation set")
+    parser.add_argument("--date-limit", type=int, default=None, help="score only the first N pages of htmldate's set")
+    parser.add_argument(
+        "--date-extractors", default=None, help="comma-separated: ours, htmldate extensive, htmldate fast, trafilatura"
+    )
     args = parser.parse_args()
-    corpus_report(args.verbose)
-    throughput_report()
-    if not args.skip_benchmark:
-        benchmark_report(args.benchmark_limit)
+    if not args.dates_only:
+        corpus_report(args.verbose)
+        throughput_report()
+        if not args.skip_benchmark:
+            benchmark_report(args.benchmark_limit)
+    if not args.skip_dates:
+        names = [n.strip() for n in args.date_extractors.split(",")] if args.date_extractors else None
+        date_report(args.date_limit, names)
 
 
 if __name__ == "__main__":

@@ -55,13 +55,18 @@ def gold_pages(directory: Path = PAGES) -> Iterator[GoldPage]:
         yield GoldPage(stem, kind, content, json.loads(gold_path.read_text(encoding="utf-8")))
 
 
-def benchmark_dir() -> Path | None:
-    """`../shared/datasets/article-extraction-benchmark` beside the clone (or the main work tree)."""
+def dataset_dir(name: str) -> Path | None:
+    """`../shared/datasets/NAME` beside the clone (or the main work tree), when it holds a `ground-truth.json`."""
     for base in (ROOT.parent, ROOT.parent.parent, Path("/work")):
-        candidate = base / "shared" / "datasets" / BENCHMARK_NAME
+        candidate = base / "shared" / "datasets" / name
         if (candidate / "ground-truth.json").exists():
             return candidate
     return None
+
+
+def benchmark_dir() -> Path | None:
+    """`../shared/datasets/article-extraction-benchmark` beside the clone (or the main work tree)."""
+    return dataset_dir(BENCHMARK_NAME)
 
 
 def benchmark_pages(directory: Path, limit: int | None = None) -> Iterator[tuple[str, str, str]]:
