@@ -13,6 +13,11 @@ from shared.extraction.textpage import dateline_parts, is_breadcrumb
 from shared.places.resolve import resolve_place
 
 HEAD_PARAGRAPHS = 6
+UPDATE_LABEL = re.compile(
+    r"^\W*(updated|last updated|modified|aktualisiert|zuletzt aktualisiert|stand|mis à jour|actualizado|actualización"
+    r"|обновлено)\b",
+    re.IGNORECASE,
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -36,6 +41,8 @@ def _trim_head(draft: Draft) -> None:
         elif dateline:
             draft.location_raw = draft.location_raw or dateline[0]
             draft.published_raw = draft.published_raw or dateline[1]
+            if not UPDATE_LABEL.match(head):
+                draft.date_evidence.append(("byline", dateline[1]))
         elif words(head) <= 4 and resolve_place(head):
             draft.location_raw = draft.location_raw or head
         else:
@@ -45,17 +52,20 @@ def _trim_head(draft: Draft) -> None:
 
 
 def _page_dateline(draft: Draft) -> None:
-    """An HTML page's visible date line ("Barcelona, 21 de junio de 2024, 14:35") near its headline."""
+    """An HTML page's visible date line ("Barcelona, 21 de junio de 2024, 14:35") near its headline: its place, and
+    its date as evidence of the publication date, unless the line gives the last change ("Updated …", "Stand: …")."""
     lines = [line.strip() for line in html_to_text(draft.html or "").split("\n") if line.strip()]
     start = next((i for i, line in enumerate(lines) if _same(draft.title, line)), 0)
+    place_seen = False
     for line in lines[start : start + HEAD_PARAGRAPHS * 2]:
         found = dateline_parts(line)
-        if found:
+        if not found:
+            continue
+        if not place_seen:
             draft.location_raw = draft.location_raw or found[0]
-            if not draft.published_raw or not re.search(r"\d\d:\d\d|T\d\d", draft.published_raw):
-                draft.published_raw = (
-                    found[1] if re.search(r"\d:\d\d", found[1]) or not draft.published_raw else draft.published_raw
-                )
+            place_seen = True
+        if not UPDATE_LABEL.match(line):
+            draft.date_evidence.append(("byline", found[1]))
             return
 
 

@@ -5,7 +5,8 @@ given the UTC offset of the dateline place for that date, and rejected when impl
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
@@ -24,10 +25,9 @@ WRITTEN_DATE = re.compile(
     r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:?\d\d)?)?)",
     re.IGNORECASE,
 )
-TIME = re.compile(r"\b([01]?\d|2[0-3])(?:[:.]|\s?h\s?)(\d\d)\b(?:\s*(am|pm|a\.m\.|p\.m\.|uhr))?", re.IGNORECASE)
-_OFFSET = re.compile(
-    r"(?:Z|[+-]\d\d:?\d\d|\bUTC\b|\bGMT\b|\b[ECMP][SD]T\b|\bMSK\b|\bCES?T\b)\s*$|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)",
-    re.I,
+# A clock time, not the day and month of "16.08.2019"; "3:02pm" as well as "15:21 Uhr".
+TIME = re.compile(
+    r"(?<![\d./])\b([01]?\d|2[0-3])(?:[:.]|\s?h\s?)(\d\d)(?!\d|[./]\d)(?:\s*(am|pm|a\.m\.|p\.m\.|uhr))?", re.IGNORECASE
 )
 
 
@@ -94,36 +94,100 @@ def _english_date(text: str) -> datetime | None:
         return None
 
 
-def parse_published(
-    raw: str, timezone: str | None = None, languages: list[str] | None = None, now: datetime | None = None
-) -> str | None:
-    """ISO 8601 from a written date. A local time gets the offset of `timezone` on that date; an
-    offset the text gave is kept; a date without a time stays a date. None when absent or implausible."""
-    raw = raw.strip()[:200]
-    if not raw:
+# Zone words a page writes after a time ("3:02pm PST", "…Z EST"): fixed offsets, hours east of UTC. Ambiguous
+# abbreviations (IST: India, Ireland or Israel) are not read.
+ZONE_WORDS = {
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "EET": 2, "EEST": 3,
+    "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7,
+}  # fmt: skip
+_ZONE_WORD = re.compile(rf"(?<=[\d\sZz.])\s*\(?({'|'.join(ZONE_WORDS)})\)?\s*$", re.IGNORECASE)
+_NUMERIC_OFFSET = re.compile(r"\d(?:\.\d+)?(?:(Z)|\s?([+-]\d\d:?\d\d))\s*$", re.IGNORECASE)
+_YEAR_OR_MONTH = re.compile(r"\s*(?:19|20)\d\d(?:\s*[-/.]\s*\d{1,2})?\s*")  # "1988", "2017/01": no day
+_ONE_DIGIT_SECONDS = re.compile(r"(T\d\d:\d\d:)(\d)(?=\D|$)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a written date says: the moment (naive when the text gave no offset or zone) and whether it has a time."""
+
+    value: datetime
+    has_time: bool
+
+
+def _zone_word(text: str) -> tuple[str, timezone | None]:
+    """The text without a trailing zone word, and the offset the word stands for."""
+    found = _ZONE_WORD.search(text)
+    if not found:
+        return text, None
+    return text[: found.start()].rstrip(), timezone(timedelta(hours=ZONE_WORDS[found.group(1).upper()]))
+
+
+def read_date(raw: str, languages: list[str] | None = None, month_first: bool = False) -> Reading | None:
+    """The day (and time, and offset) a short text writes; None when it names no day. A numeric offset wins over a
+    zone word, except UTC ("Z EST": the instant, shown at the word's offset)."""
+    text = re.sub(r"\s*[|•·]\s*", " ", raw.strip()[:200]).strip()
+    if not text or _YEAR_OR_MONTH.fullmatch(text):
         return None
-    text = re.sub(r"\s*[|•·]\s*", " ", raw)
-    settings = {
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "PREFER_DAY_OF_MONTH": "first",
-        "DATE_ORDER": "DMY",
-        "PREFER_DATES_FROM": "past",
-    }
-    if re.match(r"^\d{4}-\d\d-\d\d", text):
-        settings.pop("DATE_ORDER")
+    text, word_offset = _zone_word(text)
+    text = _ONE_DIGIT_SECONDS.sub(r"\g<1>0\2", text)
+    numeric = _NUMERIC_OFFSET.search(text)
+    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+    if not re.match(r"^\d{4}-?\d\d-?\d\d", text):
+        settings["DATE_ORDER"] = "MDY" if month_first else "DMY"
     # Never all of dateparser's languages: loading them costs tens of seconds. The page's language first.
-    first = [*(languages or []), "en"]
-    parsed = _iso(text) or _english_date(text) or dateparser.parse(text, languages=list(dict.fromkeys(first)), settings=settings)
+    first = list(dict.fromkeys([*(languages or []), "en"]))
+    parsed = _iso(text) or (None if month_first else _english_date(text))
+    parsed = parsed or dateparser.parse(text, languages=first, settings=settings)
     if parsed is None:
         parsed = dateparser.parse(text, languages=list(CORE_LANGUAGES), settings=settings)
     if parsed is None:
         return None
-    has_time = bool(TIME.search(text) or re.search(r"T\d\d:\d\d", text))
-    if parsed.tzinfo is None and _OFFSET.search(text) is None and (zone := _zone(timezone)):
-        parsed = parsed.replace(tzinfo=zone)
-    comparable = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if not EARLIEST <= comparable <= (now or datetime.now(UTC)) + FUTURE_SLACK:
+    if numeric and parsed.tzinfo is None:  # dateparser keeps the clock and drops the offset it read
+        offset = _iso(f"2000-01-01T00:00{(numeric.group(1) or numeric.group(2)).upper()}")
+        parsed = parsed.replace(tzinfo=offset.tzinfo if offset else None)
+    if word_offset is not None:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=word_offset)
+        elif parsed.utcoffset() == timedelta(0):
+            parsed = parsed.astimezone(word_offset)
+    has_time = bool(TIME.search(text) or re.search(r"T\d\d:?\d\d", text))
+    return Reading(parsed, has_time)
+
+
+def localize(moment: datetime, zone_name: str | None) -> datetime:
+    """A local time gets the zone's offset on that date; a UTC instant is shown at the zone's offset (the same
+    instant: a publisher that writes only UTC for a local story); any other offset the page gave is kept."""
+    zone = _zone(zone_name)
+    if zone is None:
+        return moment
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    if moment.utcoffset() == timedelta(0):
+        return moment.astimezone(zone)
+    return moment
+
+
+def plausible(moment: datetime, now: datetime | None = None) -> bool:
+    """Not before 1990 and not in the future (beyond the furthest any zone is ahead of UTC)."""
+    comparable = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return EARLIEST <= comparable <= (now or datetime.now(UTC)) + FUTURE_SLACK
+
+
+def iso(moment: datetime, has_time: bool) -> str:
+    return moment.isoformat() if has_time else moment.date().isoformat()
+
+
+def parse_published(
+    raw: str, timezone: str | None = None, languages: list[str] | None = None, now: datetime | None = None
+) -> str | None:
+    """ISO 8601 from a written date. A local time gets the offset of `timezone` on that date, and so does a UTC
+    instant (the same instant); any other offset the text gave is kept; a date without a time stays a date. None
+    when absent or implausible."""
+    reading = read_date(raw, languages)
+    if reading is None:
         return None
-    if not has_time:
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+    moment = localize(reading.value, timezone) if reading.has_time else reading.value
+    if not plausible(moment, now):
+        return None
+    return iso(moment, reading.has_time)

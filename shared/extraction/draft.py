@@ -16,6 +16,7 @@ class Draft:
     language: str | None = None
     published_raw: str | None = None  # as the page or client wrote it
     published_at: str | None = None  # ISO 8601 with offset, once resolved
+    date_evidence: list[tuple[str, str]] = field(default_factory=list)  # a page's (source, written date), trusted first
     location_raw: str | None = None  # dateline text such as "Astana, Kazakhstan"
     location: dict[str, object] | None = None
     places_mentioned: list[str] = field(default_factory=list)

@@ -11,6 +11,8 @@ from typing import Any
 
 import lxml.html
 
+from shared.extraction.date_evidence import ld_dates, meta_dates, time_dates
+
 _PARSER = lxml.html.HTMLParser(encoding="utf-8")
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "webpage", "report"}
 
@@ -25,6 +27,7 @@ class PageMeta:
     standfirst: str | None = None
     site_name: str | None = None
     published: str | None = None
+    dates: list[tuple[str, str]] = field(default_factory=list)  # every publication date the page states, trusted first
     authors: list[str] = field(default_factory=list)
     dateline: str | None = None
     language: str | None = None
@@ -78,9 +81,9 @@ def _meta(root: Any, *keys: str) -> str | None:
 
 
 def _from_ld(meta: PageMeta, root: Any) -> None:
-    for obj in _ld_objects(root):
-        if not _ld_type(obj) & ARTICLE_TYPES:
-            continue
+    articles = [obj for obj in _ld_objects(root) if _ld_type(obj) & ARTICLE_TYPES]
+    meta.dates.extend(("json-ld", value) for value in ld_dates(articles))
+    for obj in articles:
         meta.headline = meta.headline or (obj.get("headline") if isinstance(obj.get("headline"), str) else None)
         meta.published = meta.published or (obj.get("datePublished") if isinstance(obj.get("datePublished"), str) else None)
         meta.authors = meta.authors or _names(obj.get("author"))
@@ -119,6 +122,7 @@ def read_meta(html: str) -> PageMeta:
     meta.published = meta.published or _text(
         root.xpath("//article//time/@datetime | //time[@pubdate]/@datetime | //time/@datetime")
     )
+    meta.dates.extend([*(("meta", value) for value in meta_dates(root)), *(("time", value) for value in time_dates(root))])
     if not meta.authors:
         author = _meta(root, "author", "article:author", "byl")
         meta.authors = [author] if author and not author.startswith("http") else []

@@ -25,6 +25,7 @@ def parse(payload: Payload) -> Draft:
     draft.subtitle_from_meta = not meta.standfirst
     draft.body = extracted.text
     draft.published_raw = meta.published or extracted.date
+    draft.date_evidence = [*meta.dates, *([("htmldate", extracted.date)] if extracted.date else [])]
     draft.location_raw = meta.dateline
     draft.authors = meta.authors or extracted.authors
     if not draft.body:

@@ -25,7 +25,30 @@ def test_summer_and_winter_time() -> None:
 
 def test_an_offset_the_page_gave_is_kept() -> None:
     assert parse_published("2024-03-05T10:00:00+01:00", "Asia/Almaty", now=NOW) == "2024-03-05T10:00:00+01:00"
-    assert parse_published("2024-03-05T10:00:00Z", "Asia/Almaty", now=NOW) == "2024-03-05T10:00:00+00:00"
+    assert parse_published("2024-03-05T10:00:00Z", None, now=NOW) == "2024-03-05T10:00:00+00:00"
+
+
+def test_a_utc_instant_of_a_local_story_keeps_the_instant_at_the_local_offset() -> None:
+    # The publisher wrote only UTC; the dateline place's zone is how the story's readers tell the time.
+    assert parse_published("2024-03-05T10:00:00Z", "Asia/Almaty", now=NOW) == "2024-03-05T15:00:00+05:00"
+    assert parse_published("2023-11-09T01:49:09+00:00", "America/Los_Angeles", now=NOW) == "2023-11-08T17:49:09-08:00"
+    assert parse_published("2023-07-09T23:30:00 GMT", "Europe/Berlin", now=NOW) == "2023-07-10T01:30:00+02:00"
+
+
+def test_odd_forms_of_machine_dates() -> None:
+    # Fractions of seconds and a zone word after the UTC mark: the instant, at the word's offset.
+    assert parse_published("2023-12-20T13:00:05.766240Z EST", now=NOW) == "2023-12-20T08:00:05.766240-05:00"
+    assert parse_published("2020-09-26T12:07:40+02:00CET", now=NOW) == "2020-09-26T12:07:40+02:00"  # the number wins
+    assert parse_published("Feb 16, 2020 at 3:02pm PST", now=NOW) == "2020-02-16T15:02:00-08:00"
+    assert parse_published("2020-12-05T23:15:0Z", now=NOW) == "2020-12-05T23:15:00+00:00"  # one digit of seconds
+    assert parse_published("20200414T00:38:07Z", now=NOW) == "2020-04-14T00:38:07+00:00"
+    assert parse_published("2020-08-25T00:23:33.312Z", now=NOW) == "2020-08-25T00:23:33.312000+00:00"
+
+
+def test_a_year_or_a_month_is_not_a_publication_day() -> None:
+    assert parse_published("1988", now=NOW) is None
+    assert parse_published("2017/01", now=NOW) is None
+    assert parse_published("2017-01-30", now=NOW) == "2017-01-30"
 
 
 def test_without_a_place_local_time_stays_local_and_a_date_stays_a_date() -> None:
