@@ -8,7 +8,7 @@ articles: their <time> elements are left out.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,8 +48,10 @@ _WORDS = re.compile(r"[\s_-]+")
 _MARKED = (
     './/*[@itemprop="datePublished"] | .//time[@pubdate] | .//time[contains(@class, "publish")]'
     ' | .//time[contains(@class, "pubdate")] | .//time[contains(@class, "created")]'
+    ' | .//*[@*[starts-with(name(), "data-") and contains(name(), "publish")]]'
 )
 _DATE_LIKE = re.compile(r"(?:19|20)\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+_EPOCH = re.compile(r"1\d{9}(?:\d{3})?")  # 2001-09-09 to 2033-05-18, in seconds or milliseconds
 
 
 def meta_dates(root: Any) -> list[str]:
@@ -73,15 +75,26 @@ def _elsewhere(element: Any) -> bool:
     return False
 
 
+def _data_date(name: str, value: str) -> str | None:
+    """A `data-` attribute's date: written, or seconds (or milliseconds) since 1970 as UTC."""
+    if not name.startswith("data-") or not any(word in name for word in ("publish", "date", "time")):
+        return None
+    value = value.strip()
+    if _EPOCH.fullmatch(value):
+        return datetime.fromtimestamp(int(value[:10]), UTC).isoformat()
+    return value if _DATE_LIKE.search(value) else None
+
+
 def time_value(element: Any) -> str | None:
-    """What a <time> (or an element marked datePublished) says: its machine value, a `data-` attribute holding a
-    date, else its text."""
+    """What a <time> (or an element marked as the publication time) says: its machine value, a `data-` attribute
+    holding a date (one named for publishing first), else its text."""
     for name in ("datetime", "content"):
         if (element.get(name) or "").strip():
             return str(element.get(name)).strip()
-    for name, value in element.attrib.items():
-        if name.startswith("data-") and ("date" in name or "time" in name) and _DATE_LIKE.search(value or ""):
-            return str(value).strip()
+    attributes = sorted(element.attrib.items(), key=lambda item: "publish" not in item[0])
+    for name, value in attributes:
+        if found := _data_date(str(name), str(value)):
+            return found
     text = " ".join(element.text_content().split())
     return text if _DATE_LIKE.search(text) else None
 

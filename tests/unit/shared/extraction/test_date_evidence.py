@@ -67,3 +67,13 @@ def test_a_marked_time_first_and_times_without_datetime() -> None:
         "<time data-timeutc='Tue Aug 25 2020 00:23:33 GMT+0000'>00 h 23</time><time>15h14</time></main></body></html>"
     )
     assert time_dates(page) == ["17 de Febrero 2020", "| 18 de Febrero 2020", "Tue Aug 25 2020 00:23:33 GMT+0000"]
+
+
+def test_a_publishing_data_attribute_on_any_element() -> None:
+    page = _root(
+        "<html><body><article><h1>Headline</h1><div class='meta' data-id='7' data-published-at='1699482515'>"
+        "Yesterday</div><span data-publish-date='2023-12-19T09:30:00+01:00'>Tuesday</span></article></body></html>"
+    )
+    assert time_dates(page) == ["2023-11-08T22:28:35+00:00", "2023-12-19T09:30:00+01:00"]
+    milliseconds = _root("<html><body><main><span data-date-published='1699482515000'>now</span></main></body></html>")
+    assert time_dates(milliseconds) == ["2023-11-08T22:28:35+00:00"]
