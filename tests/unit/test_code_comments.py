@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ISSUE_NUMBER = re.compile(r"\bissues?\s?#?\d+", re.IGNORECASE)
 SOURCES = [
-    *(path for folder in ("shared", "services", "infra", "tests") for path in (ROOT / folder).rglob("*")),
+    *(path for folder in ("shared", "services", "infra", "tests", ".ci") for path in (ROOT / folder).rglob("*")),
     ROOT / "Makefile",
     ROOT / "docker-compose.yml",
     ROOT / "pyproject.toml",
