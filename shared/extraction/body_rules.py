@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shared.articles.limits import text_only
 from shared.extraction.draft import Draft
 from shared.extraction.furniture import BYLINE, furniture_kind, words
 from shared.extraction.rules import Rule
@@ -54,7 +55,11 @@ def _trim_head(draft: Draft) -> None:
 def _page_dateline(draft: Draft) -> None:
     """An HTML page's visible date line ("Barcelona, 21 de junio de 2024, 14:35") near its headline: its place, and
     its date as evidence of the publication date, unless the line gives the last change ("Updated …", "Stand: …")."""
-    lines = [line.strip() for line in html_to_text(draft.html or "").split("\n") if line.strip()]
+    try:
+        text = html_to_text(draft.html or "")
+    except ValueError:  # lxml refuses control characters: the page without them
+        text = html_to_text(text_only(draft.html or "")[0])
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
     start = next((i for i, line in enumerate(lines) if _same(draft.title, line)), 0)
     place_seen = False
     for line in lines[start : start + HEAD_PARAGRAPHS * 2]:

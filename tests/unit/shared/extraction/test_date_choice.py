@@ -143,3 +143,11 @@ def test_a_utc_instant_gets_the_offset_of_the_publishers_country() -> None:
 def test_the_byline_line_of_the_publication_not_of_the_last_change() -> None:
     lines = "<p>Updated: 12 March 2024 16:05</p><p>Published: 5 March 2024 09:00</p>"
     assert published(page(byline=lines)) == "2024-03-05T09:00:00"
+
+
+def test_a_control_character_in_the_page_does_not_cost_the_byline_line() -> None:
+    # lxml refuses to write a control character back into a parsed page (a <p>'s tail here).
+    html = page(byline="<p>Published: 5 March 2024 09:00</p>\x01<p>x</p>")
+    article = normalize({"id": "p", "kind": "raw", "content_type": "text/html", "content": html})
+    assert article.published_at == "2024-03-05T09:00:00"
+    assert not [note for note in article.notes if note.startswith("page-dateline")]
