@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 SHORT_WORDS = 30
+SIGN_UP_WORDS = 12  # a sign-up call longer than this opens with the call or names a newsletter
 LINK_WORDS = 20  # a related-links block lists headlines: shorter than this
 _I = re.IGNORECASE
 
@@ -110,8 +111,19 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+# trafilatura writes a table row as "| cell | cell |": a row of a table (standings, prices), not a menu.
+TABLE_ROW = re.compile(r"^\|.*\|$")
+# A written-out address ("http://amzn.to/2iJFhRj") is one item, not three between slashes.
+ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+", _I)
+
+
 def is_nav(line: str) -> bool:
     """A menu: known section names, or three or more short items between separators."""
+    if TABLE_ROW.match(line.strip()):  # a menu laid out in a table is a row whose every filled cell is a menu
+        cells = [c.replace("\\|", "|").strip() for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])]
+        cells = [c for c in cells if c]
+        return bool(cells) and all(is_nav(c) for c in cells)
+    line = ADDRESS.sub("address", line)
     items = [p.strip(" .›»>|/·-") for p in re.split(r"\s*(?:[|›»>/·]|\s-\s|\s{2,})\s*", line)]
     items = [i for i in items if i]
     if len(items) >= 3 and all(words(i) <= 3 for i in items) and not re.search(r"[.!?]$", line):
@@ -125,6 +137,15 @@ SKIP_LINK = re.compile(
     _I,
 )
 SHORT_SHARE = re.compile(r"\b(share|teilen|partager|compart\w*|поделит\w*)\b", _I)
+
+
+def _asks_to_sign_up(text: str) -> bool:
+    """A call to subscribe or log in: short, or opening with the call, or naming a newsletter. A reported
+    sentence that uses the words ("the company continued to sign up subscribers, Mayer said") is text."""
+    found = NEWSLETTER.search(text)
+    if not found:
+        return False
+    return words(text) <= SIGN_UP_WORDS or words(text[: found.start()]) <= 2 or "newsletter" in text.lower()
 
 
 def furniture_kind(line: str) -> str | None:
@@ -150,7 +171,7 @@ def furniture_kind(line: str) -> str | None:
             return "social"
         if READ_MORE.match(text) or TAGS.match(text):
             return "related"
-        if NEWSLETTER.search(text):
+        if _asks_to_sign_up(text):
             return "newsletter"
     if (
         n <= SHORT_WORDS * 2
