@@ -52,6 +52,15 @@ def _trim_head(draft: Draft) -> None:
     draft.body = "\n\n".join(paragraphs)
 
 
+def _drop_headline_repeats(draft: Draft) -> None:
+    """The headline again further down (a video card or embed of the story itself, a share box) is not article
+    text: a paragraph that is only the title comes out wherever it stands, and the body keeps its first paragraph."""
+    paragraphs = draft.body.split("\n\n")
+    kept = paragraphs[:1] + [p for p in paragraphs[1:] if not _same(draft.title, p)]
+    if len(kept) < len(paragraphs):
+        draft.body = "\n\n".join(kept)
+
+
 def _page_dateline(draft: Draft) -> None:
     """An HTML page's visible date line ("Barcelona, 21 de junio de 2024, 14:35") near its headline: its place, and
     its date as evidence of the publication date, unless the line gives the last change ("Updated …", "Stand: …")."""
@@ -76,5 +85,6 @@ def _page_dateline(draft: Draft) -> None:
 
 RULES = [
     Rule("body-head", _trim_head, predicate=lambda d: bool(d.body)),
+    Rule("body-headline-repeats", _drop_headline_repeats, predicate=lambda d: bool(d.body and d.title)),
     Rule("page-dateline", _page_dateline, predicate=lambda d: bool(d.html)),
 ]
