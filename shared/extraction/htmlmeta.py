@@ -25,6 +25,7 @@ class PageMeta:
     title_tag: str | None = None
     description: str | None = None
     standfirst: str | None = None
+    standfirst_opens_body: bool = False  # a lede marked "introduction": the article's first paragraph
     site_name: str | None = None
     published: str | None = None
     dates: list[tuple[str, str]] = field(default_factory=list)  # every publication date the page states, trusted first
@@ -94,6 +95,14 @@ def _from_ld(meta: PageMeta, root: Any) -> None:
             meta.description = meta.description or obj["description"]
 
 
+def _opens_paragraphs(element: Any) -> bool:
+    """A paragraph its class calls the introduction, followed by paragraphs, is the article's first (its lede,
+    styled apart), not a standfirst above it ("chapo", "standfirst", "dek" are the standfirst's own names)."""
+    following = element.getnext()
+    introduction = "intro" in (element.get("class") or "").lower()
+    return bool(introduction and element.tag == "p" and following is not None and following.tag == "p")
+
+
 def read_meta(html: str) -> PageMeta:
     meta = PageMeta()
     try:
@@ -106,15 +115,15 @@ def read_meta(html: str) -> PageMeta:
     meta.h1 = _text(root.xpath("//article//h1") or root.xpath("//main//h1") or root.xpath("//h1") or root.xpath("//body//h2")[:1])
     meta.title_tag = _text(root.xpath("//title"))
     meta.description = meta.description or _meta(root, "og:description", "description", "twitter:description")
-    meta.standfirst = _text(
-        root.xpath(
-            '//*[self::p or self::h2 or self::div][contains(concat(" ", normalize-space(@class), " "), " standfirst ")'
-            ' or contains(@class, "subtitle") or contains(@class, "lead") or contains(@class, "dek")'
-            ' or contains(@class, "teaser") or contains(@class, "subtitulo") or contains(@class, "entradilla")'
-            ' or contains(@class, "sous-titre") or contains(@class, "untertitel") or contains(@class, "podzagolovok")'
-            ' or contains(@class, "summary") or contains(@class, "chapo") or contains(@class, "intro")]'
-        )[:1]
-    )
+    standfirst = root.xpath(
+        '//*[self::p or self::h2 or self::div][contains(concat(" ", normalize-space(@class), " "), " standfirst ")'
+        ' or contains(@class, "subtitle") or contains(@class, "lead") or contains(@class, "dek")'
+        ' or contains(@class, "teaser") or contains(@class, "subtitulo") or contains(@class, "entradilla")'
+        ' or contains(@class, "sous-titre") or contains(@class, "untertitel") or contains(@class, "podzagolovok")'
+        ' or contains(@class, "summary") or contains(@class, "chapo") or contains(@class, "intro")]'
+    )[:1]
+    meta.standfirst = _text(standfirst)
+    meta.standfirst_opens_body = bool(standfirst) and _opens_paragraphs(standfirst[0])
     meta.site_name = meta.site_name or _meta(root, "og:site_name", "application-name", "publisher")
     meta.published = meta.published or _meta(
         root, "article:published_time", "datePublished", "pubdate", "publishdate", "date", "DC.date.issued", "dcterms.created"

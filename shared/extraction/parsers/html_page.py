@@ -22,7 +22,7 @@ def parse(payload: Payload) -> Draft:
     draft.source = payload.get("source") or meta.site_name or extracted.sitename
     draft.title = choose_title(meta, extracted.title, [draft.source or "", extracted.sitename or "", draft.url or ""])
     draft.subtitle = meta.standfirst or meta.description
-    draft.subtitle_from_meta = not meta.standfirst
+    draft.subtitle_from_meta = not meta.standfirst or meta.standfirst_opens_body  # then not cut from the body
     draft.body = extracted.text
     draft.published_raw = meta.published or extracted.date
     draft.date_evidence = [*meta.dates, *([("htmldate", extracted.date)] if extracted.date else [])]
