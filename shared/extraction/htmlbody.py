@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,18 @@ import lxml.html
 import trafilatura
 
 from shared.extraction.furniture import strip_furniture
+
+# A heading (never running past its own end tag) followed by a paragraph: an item's name and then its text.
+_HEADING = re.compile(r"<[hH]([1-6])\b[^>]*>[^<]*(?:<(?!/[hH]\1)[^<]*)*</[hH]\1\s*>(?=\s*<[pP][\s>])")
+_ANCHOR = re.compile(r"</?[aA]\b[^>]*>")
+
+
+def unlink_headings(html: str) -> str:
+    """A listicle's or deal page's item headings link to the thing they name (the product, the shop): the link
+    goes, the heading's text stays, so precision mode's link-density test does not take the item's name for a
+    link list."""
+    return _HEADING.sub(lambda m: _ANCHOR.sub("", m.group(0)), html)
+
 
 # Below this share of the default mode's text, precision mode is taken to have dropped the article.
 PRECISION_KEEPS = 0.2
@@ -45,6 +58,7 @@ def visible_chars(html: str) -> int:
 def extract_body(html: str, url: str | None = None) -> Extracted:
     """trafilatura in precision mode, unless that lost most of what its default mode finds."""
     options: dict[str, Any] = {"url": url, "with_metadata": True, "include_comments": False, "include_tables": True}
+    html = unlink_headings(html)
     precise = trafilatura.bare_extraction(html, favor_precision=True, **options)
     chosen = _paragraphs(precise)
     kept = sum(map(len, chosen))

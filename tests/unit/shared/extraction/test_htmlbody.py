@@ -41,3 +41,21 @@ def test_when_precision_lost_the_article_the_default_mode_gives_it(monkeypatch: 
     monkeypatch.setattr(htmlbody.trafilatura, "bare_extraction", modes)
     assert htmlbody.extract_body(PAGE).text == STORY
     assert modes.calls == 2
+
+
+LISTICLE_ITEM = "<p>It charges a laptop and a phone at once from the car's socket, and it stays cool on long trips.</p>"
+
+
+def test_a_listicles_linked_item_headings_stay_in_the_body() -> None:
+    names = ["Satechi 72W USB-C Car Charger", "RAVPower 61W USB-C Wall Charger", "Mophie 3-in-1 Charging Pad"]
+    items = "".join(f'<h3><a href="https://shop.example/{i}">{n}</a></h3>\n{LISTICLE_ITEM * 2}' for i, n in enumerate(names))
+    page = f"<html><body><div class='post-body'><p>{STORY}</p>{items}</div></body></html>"
+    paragraphs = htmlbody.extract_body(page).text.split("\n\n")
+    assert all(name in paragraphs for name in names)
+
+
+def test_only_a_heading_followed_by_a_paragraph_loses_its_link() -> None:
+    item = '<h3 class="x"><a href="/p">Mouse</a></h3> <p>Text</p>'
+    related = '<h3><a href="/a">Other story</a></h3><h3><a href="/b">Another</a></h3><ul></ul>'
+    assert htmlbody.unlink_headings(item) == '<h3 class="x">Mouse</h3> <p>Text</p>'
+    assert htmlbody.unlink_headings(related) == related
