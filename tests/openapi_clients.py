@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from openapi_spec_validator import validate
 
 SKIPPED = {"static", "page.index"}  # the newsroom page and its files: not the API
 
@@ -67,3 +68,24 @@ def api_routes(app: Flask) -> set[tuple[str, str]]:
 
 def operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(path, method): op for path, ops in spec["paths"].items() for method, op in ops.items()}
+
+
+def check_document(spec: dict[str, Any]) -> None:
+    """A valid OpenAPI 3.1 document."""
+    assert spec["openapi"] == "3.1.0"
+    validate(spec)
+
+
+def check_operations(app: Flask, spec: dict[str, Any], expected: set[str]) -> None:
+    """Every route the app serves is an operation, named `tag/operationId` as `expected` lists them."""
+    described = operations(spec)
+    assert api_routes(app) == set(described)
+    assert {f"{op['tags'][0]}/{op['operationId']}" for op in described.values()} == expected
+
+
+def check_generated(client: Generated, expected: set[str]) -> None:
+    """The generator warned of nothing, wrote a module per expected operation, and each imports (the client's
+    folder's parent must be on sys.path)."""
+    assert "Warning" not in client.output and "WARNING" not in client.output, client.output
+    assert client.modules() == {name.replace("-", "_") for name in expected}
+    client.import_all()
