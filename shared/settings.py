@@ -257,6 +257,51 @@ class Settings(BaseSettings):
         description="Requests one client address may make to the ingest /v1/* when no ingest keys are configured "
         "(empty: unlimited).",
     )
+    # Topics (docs/topics.md): saved searches matched as articles are indexed, pushed by SSE and webhooks.
+    topics_per_key: int = Field(
+        100, description="Topics one search API key may hold (without keys: the whole service); past it POST /v1/topics is a 409."
+    )
+    topic_events_backlog: int = Field(
+        1000, description="Match events kept per topic for SSE clients resuming with Last-Event-ID (older ones are dropped)."
+    )
+    topic_matched_max: int = Field(
+        100_000,
+        description="Articles remembered per topic as already matched, so a redelivery or a near-duplicate never notifies twice.",
+    )
+    topic_stream_max_s: float = Field(
+        300.0,
+        description="Longest one SSE connection stays open; the browser reconnects with Last-Event-ID and misses nothing.",
+    )
+    topic_streams_per_client: int = Field(
+        5, description="SSE connections one API key (without keys: one client address) may hold open at once; past it a 429."
+    )
+    topic_msearch_items: int = Field(
+        200, description="Topic queries in one msearch request when the indexer verifies a batch's candidate matches."
+    )
+    webhook_timeout_s: float = Field(10.0, description="Connect and read timeout of one webhook delivery.")
+    webhook_concurrency: int = Field(8, description="Webhook deliveries the deliverer process sends at once.")
+    webhook_backoff_base_s: float = Field(
+        5.0, description="Wait before the second attempt of a failed delivery; doubles each time."
+    )
+    webhook_backoff_max_s: float = Field(3600.0, description="Longest wait between two attempts of one delivery.")
+    webhook_give_up_after_s: float = Field(
+        26 * 3600.0,
+        description="A delivery still failing this long after its first attempt goes to the webhook dead-letter list.",
+    )
+    webhook_pause_after: int = Field(
+        5, description="Consecutive failures of one endpoint after which its deliveries pause (no attempts) for a while."
+    )
+    webhook_pause_max_s: float = Field(
+        1800.0, description="Longest pause of a failing endpoint; one probe delivery is sent when a pause ends."
+    )
+    webhook_fetch_addresses: FetchReach = Field(
+        "public",
+        description="Addresses a webhook_url may reach: `public` (default), `loopback` (tests, a local receiver) or `any`; "
+        "the guard of feed fetches.",
+    )
+    webhooks_metrics_port: int = Field(
+        9810, description="Port of the webhook deliverer's own /metrics, /healthz and /readyz (0: none)."
+    )
     log_level: str = Field("INFO", description="Log level of every service.")
     # Operations (docs/operations.md): worker metrics and readiness, Flower access.
     worker_metrics_port: int = Field(

@@ -15,11 +15,13 @@ from typing import Any
 import redis
 import structlog
 from celery_batches import SimpleRequest
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError as EsApiError
+from elasticsearch import Elasticsearch, TransportError
 
 from services.indexer.batch import Item, Plan, Settlement, all_retryable, newest_per_article, settle
 from services.indexer.consumer import SettledBatches
 from services.indexer.outage import EngineUnavailable, wait_for_engine
+from services.indexer.topics import TopicStep
 from shared.articles.dedup import find_duplicates
 from shared.consumer import metrics  # bulk size and latency, freshness; serves the indexer's /metrics and /readyz
 from shared.delivery.celery_app import INDEX_TASK, make_celery
@@ -33,6 +35,7 @@ from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index_documents
 from shared.redis_client import connect
 from shared.settings import get_settings
+from shared.topics.matcher import MatchingFailed
 
 log = logging.getLogger(__name__)
 settings = get_settings()
@@ -61,6 +64,11 @@ def es() -> Elasticsearch:
 @lru_cache(maxsize=1)
 def redis_client() -> redis.Redis:
     return connect(settings)
+
+
+@lru_cache(maxsize=1)
+def topic_step() -> TopicStep:
+    return TopicStep(redis_client(), settings)
 
 
 @app.task(
@@ -110,7 +118,9 @@ def write_batch(items: list[Item]) -> Settlement:
             if not wait_for_engine(engine_reachable, hold_until, settings.index_probe_interval_s):
                 raise EngineUnavailable(f"Elasticsearch unreachable for {settings.index_outage_hold_s:.0f}s") from exc
     result = settle(plan, outcome, settings.task_max_retries)
-    record(result, {d["id"]: d for d in documents})
+    by_id = {d["id"]: d for d in documents}
+    match_topics(result.indexed, by_id)
+    record(result, by_id)
     log.info(
         "batch of %d: %d indexed, %d superseded, %d to retry, %d dead-lettered",
         len(items),
@@ -120,6 +130,14 @@ def write_batch(items: list[Item]) -> Settlement:
         len(result.failed),
     )
     return result
+
+
+def match_topics(written: list[Item], documents: dict[str, dict[str, Any]]) -> None:
+    """Before anything of the batch is settled: a failure puts the whole batch back, to be written and matched again."""
+    try:
+        topic_step().run(es(), written, documents)
+    except (MatchingFailed, TransportError, EsApiError, redis.RedisError) as exc:
+        raise EngineUnavailable(f"topic matching: {type(exc).__name__}: {exc}") from exc
 
 
 def engine_reachable() -> bool:

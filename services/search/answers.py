@@ -99,3 +99,21 @@ class Article(NormalizedArticle):
     """The whole normalized article, as indexed (its notes and the fields only search reads left out)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class TopicAnswer(BaseModel):
+    """A topic (docs/topics.md)."""
+
+    id: str
+    name: str
+    query: dict[str, str | list[str]] = Field(description="The parameters of GET /v1/search it runs, as given.")
+    webhook_url: str | None
+    created_at: str
+    updated_at: str
+    webhook_secret: str | None = Field(
+        None, description="Standard Webhooks secret (whsec_...): only in the answer that made the webhook, never again."
+    )
+
+
+class TopicList(BaseModel):
+    items: list[TopicAnswer]

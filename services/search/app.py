@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.search import page, routes
+from services.search import page, routes, topic_events, topics
 from services.search.cursor import cursor_secret, duration_s
 from services.search.openapi import api
 from services.search.partner import install_partner_access
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     install_partner_access(app, settings)
     app.register_blueprint(health_blueprint(redis_client, es_client, api))
     app.register_blueprint(routes.bp)
+    app.register_blueprint(topics.bp)
+    app.register_blueprint(topic_events.bp)
     app.register_blueprint(spec_blueprint(api))
     app.register_blueprint(page.bp)
     page.install_page_headers(app)

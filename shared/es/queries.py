@@ -258,3 +258,18 @@ def suggest_body(prefix: str, size: int = 5, timeout: str | None = None) -> dict
             "place": {"prefix": prefix, "completion": {"field": "place_suggest", **completion}},
         },
     }
+
+
+def topic_params(match: dict[str, Any]) -> SearchParams:
+    """The search a topic saved (its `match`, as services/search/topic_params.py normalized it), duplicates included:
+    a near-duplicate is told apart when its match is recorded, by its original's id."""
+    near, box = match.get("near"), match.get("bbox")
+    geo = Geo(near=tuple(near) if near else None, within=match.get("within") or Geo.within, box=tuple(box) if box else None)
+    return SearchParams(q=match.get("q") or "", filters=match.get("filters") or {}, include_duplicates=True, geo=geo)
+
+
+def topic_match_body(params: SearchParams, ids: list[str]) -> dict[str, Any]:
+    """Which of these articles the topic's search finds: unscored, ids only."""
+    must = text_query(params.q, params.filters.get("language")) if params.q.strip() else {"match_all": {}}
+    clauses = [must, *facet_filters(params).values(), *geo_filters(params.geo), {"ids": {"values": ids}}]
+    return {"query": {"bool": {"filter": clauses}}, "size": len(ids), "_source": False, "track_total_hits": False}

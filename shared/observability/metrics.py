@@ -108,6 +108,17 @@ ACCEPTED_TO_SEARCHABLE = Histogram(
     "(it is searchable at the next index refresh, within 1 s).",
     buckets=FRESHNESS_BUCKETS,
 )
+TOPIC_MATCHES = Counter(
+    "newsroom_topic_matches_total", "New topic matches recorded (an event each; a delivery too when the topic has a webhook)."
+)
+TOPIC_MATCH_DURATION = Histogram(
+    "newsroom_topic_match_duration_seconds",
+    "Seconds the indexer spent matching one batch against the topics (refresh, candidates, msearch, recording).",
+    buckets=LATENCY_BUCKETS,
+)
+TOPIC_MATCH_ERRORS = Counter(
+    "newsroom_topic_match_errors_total", "Topic searches Elasticsearch refused outright (the topic is skipped for that batch)."
+)
 PUBLISHED_TO_SEARCHABLE = Histogram(
     "newsroom_published_to_searchable_seconds",
     "Seconds from the article's own publication time to its bulk write returning (articles with a past published_at).",

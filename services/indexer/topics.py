@@ -1,0 +1,59 @@
+"""The indexer's topic step: after a batch's bulk write and before it is acknowledged, match its new articles against
+every topic and record each new match (shared/topics/). A failure here sends the batch back to the queue whole:
+writing it again is harmless, and the matched sets make a second matching record nothing twice."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import redis
+from elasticsearch import Elasticsearch
+
+from services.indexer.batch import Item
+from shared.delivery.status import now_iso
+from shared.observability.metrics import TOPIC_MATCH_DURATION, TOPIC_MATCHES
+from shared.settings import Settings
+from shared.topics.matcher import Matcher
+from shared.topics.notify import Match, MatchLog
+from shared.topics.store import TopicStore
+
+log = logging.getLogger(__name__)
+
+
+class TopicStep:
+    def __init__(self, client: redis.Redis, settings: Settings) -> None:
+        self.settings = settings
+        self.store = TopicStore(client, settings)
+        self.log = MatchLog(client, settings)
+        self._matcher: Matcher | None = None
+        self._lock = threading.Lock()
+
+    def matcher(self) -> Matcher:
+        """The matcher of the current topics: rebuilt (once, whichever thread asks first) after any topic changed."""
+        version = self.store.version()
+        with self._lock:
+            if self._matcher is None or self._matcher.version != version:
+                self._matcher = Matcher.build(*self.store.everything())
+            return self._matcher
+
+    def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:
+        """Match the written articles; the number of new matches recorded."""
+        matcher = self.matcher()
+        if not matcher.topics or not written:
+            return 0
+        started = time.perf_counter()
+        alias = self.settings.index_alias
+        es.indices.refresh(index=alias)  # the topics' searches must see the batch now, not at the next refresh
+        pairs = matcher.match(es, alias, [documents[item.id] for item in written], self.settings.topic_msearch_items)
+        versions = {item.id: item.version for item in written}
+        added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
+        TOPIC_MATCHES.inc(len(added))
+        TOPIC_MATCH_DURATION.observe(time.perf_counter() - started)
+        if pairs:
+            log.info(
+                "batch of %d matched %d topic(s): %d new match(es)", len(written), len({t["id"] for t, _ in pairs}), len(added)
+            )
+        return len(added)

@@ -1,0 +1,1 @@
+"""Topics: saved searches matched against every article as it is indexed (docs/topics.md)."""

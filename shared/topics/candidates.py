@@ -1,0 +1,160 @@
+"""Which topics could match which articles of a batch, decided in Python so that Elasticsearch only checks those.
+
+Elasticsearch verifies every candidate (shared/topics/matcher.py); this index only has to never leave out a
+topic that would match. A topic's requirements are what any article it matches must hold:
+- its facet filters (location, country, source, language), exact as keyword fields compare them;
+- with a conjunctive `q` (no `|`/OR, no parentheses): every wanted word, as the word or its stem in some language;
+- with a disjunctive `q` and no exclusion: at least one wanted word;
+- a place filter (near, bbox): a dateline place with coordinates.
+A `q` this cannot reduce (`word*`, exclusions beside OR, nothing but exclusions, scripts that Elasticsearch's
+standard tokenizer splits per character) leaves the topic a candidate for every article that passes its filters.
+An article's words are those of its title, subtitle, body and dateline place, and its `*_stem` fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from shared.analysis.query import tokenize
+from shared.analysis.stemming import LANGUAGES, stem_words, words
+from shared.es.fields import FACETS
+
+# Han, kana, Hangul, Thai, Lao, Khmer, Myanmar...: the standard tokenizer makes a token of each character there.
+_PER_CHARACTER = re.compile("[\u0e00-\u109f\u1780-\u17ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
+_ALGORITHMS = sorted(set(LANGUAGES.values()))
+_CODE_OF = {algorithm: code for code, algorithm in sorted(LANGUAGES.items(), reverse=True)}
+FACET_KEY = "\x00{facet}\x00{value}"  # a facet value among an article's keys: filter-only topics are filed under it
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
+    """The keys under which an article holds this query word: the word's parts and their stems in every language."""
+    parts = words(word)
+    keys = set(parts)
+    for algorithm in _ALGORITHMS:
+        keys.update(stem_words(parts, _CODE_OF[algorithm]))
+    return frozenset(keys)
+
+
+@dataclass
+class Requirement:
+    topic: int  # its place in the matcher's topic list
+    terms: list[frozenset[str]] = field(default_factory=list)  # each: keys of which the article must hold one
+    any_term: bool = False  # one satisfied term is enough (a disjunctive q)
+    filters: dict[str, set[str]] = field(default_factory=dict)  # facet -> accepted values
+    needs_place: bool = False
+
+    def holds(self, doc: Doc) -> bool:
+        if self.needs_place and not doc.placed:
+            return False
+        if any(doc.facets.get(facet) not in values for facet, values in self.filters.items()):
+            return False
+        if not self.terms:
+            return True
+        satisfied = (not keys.isdisjoint(doc.keys) for keys in self.terms)
+        return any(satisfied) if self.any_term else all(satisfied)
+
+
+@dataclass
+class Doc:
+    keys: set[str]
+    facets: dict[str, Any]
+    placed: bool
+
+
+def _facet_value(doc: dict[str, Any], path: str) -> Any:
+    value: Any = doc
+    for part in path.removesuffix(".keyword").split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def doc_view(doc: dict[str, Any]) -> Doc:
+    location = doc.get("location") or {}
+    texts = [doc.get(name) or "" for name in ("title", "subtitle", "body")] + [
+        location.get("city") or "",
+        location.get("country") or "",
+    ]
+    keys = {w for text in texts for w in words(text)}
+    for name in ("title_stem", "subtitle_stem", "body_stem"):
+        keys.update((doc.get(name) or "").split())
+    facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
+    keys.update(FACET_KEY.format(facet=f, value=v) for f, v in facets.items() if v is not None)
+    return Doc(keys=keys, facets=facets, placed=bool(location.get("geo")))
+
+
+def _terms(q: str) -> tuple[list[str], bool, bool] | None:
+    """(wanted words, disjunctive, excludes) of a q this index can use; None when it cannot."""
+    tokens = tokenize(q)
+    wanted: list[str] = []
+    disjunctive = any(t.kind == "op" and t.text in ("|", "(", ")") for t in tokens)
+    excludes, pending_neg = False, False
+    for t in tokens:
+        if t.kind == "neg":
+            pending_neg = excludes = True
+            continue
+        if t.kind == "word" and t.text.endswith("*"):
+            return None
+        if t.kind in ("word", "phrase") and not pending_neg:
+            wanted += [w for w in t.text.split() if words(w)]
+        pending_neg = False
+    if not wanted or (disjunctive and excludes) or any(_PER_CHARACTER.search(w) for w in wanted):
+        return None
+    return wanted, disjunctive, excludes
+
+
+def requirement(position: int, match: dict[str, Any]) -> Requirement:
+    filters = {facet: set(values) for facet, values in (match.get("filters") or {}).items() if values}
+    needs_place = bool(match.get("near") or match.get("bbox"))
+    req = Requirement(topic=position, filters=filters, needs_place=needs_place)
+    parsed = _terms(match.get("q") or "") if (match.get("q") or "").strip() else None
+    if parsed:
+        wanted, disjunctive, _ = parsed
+        req.terms = list(dict.fromkeys(word_keys(w) for w in wanted))
+        req.any_term = disjunctive
+    elif (match.get("q") or "").strip():
+        req.terms = []  # a q this index cannot use: Elasticsearch alone decides
+    return req
+
+
+@dataclass
+class CandidateIndex:
+    """Topics filed under one key each an article must hold (any of a disjunctive topic's words), or always checked."""
+
+    requirements: list[Requirement]
+    filed: dict[str, list[Requirement]] = field(default_factory=dict)
+    always: list[Requirement] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, matches: Iterable[dict[str, Any]]) -> CandidateIndex:
+        index = cls(requirements=[requirement(i, m) for i, m in enumerate(matches)])
+        for req in index.requirements:
+            for key in index.filing_keys(req):
+                index.filed.setdefault(key, []).append(req)
+            if not index.filing_keys(req):
+                index.always.append(req)
+        return index
+
+    @staticmethod
+    def filing_keys(req: Requirement) -> set[str]:
+        if req.terms and req.any_term:
+            return set().union(*req.terms)
+        if req.terms:
+            return set(max(req.terms, key=lambda keys: max(len(k) for k in keys)))  # the longest word: likely the rarest
+        facet = next(iter(sorted(req.filters)), None)
+        return {FACET_KEY.format(facet=facet, value=v) for v in req.filters[facet]} if facet else set()
+
+    def candidates(self, docs: list[dict[str, Any]]) -> dict[int, list[str]]:
+        """Topic position -> ids of the batch's articles it could match."""
+        found: dict[int, list[str]] = {}
+        for doc in docs:
+            view = doc_view(doc)
+            filed = {id(r): r for key in view.keys for r in self.filed.get(key, ())}
+            for req in [*filed.values(), *self.always]:
+                if req.holds(view):
+                    found.setdefault(req.topic, []).append(doc["id"])
+        return found

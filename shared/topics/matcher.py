@@ -1,0 +1,113 @@
+"""Which topics a freshly indexed batch matches: candidates from Python (shared/topics/candidates.py), then each
+candidate topic's own search run by Elasticsearch on just its candidate articles, all in msearch requests.
+
+Elasticsearch has the last word on every match, so a topic matches what `GET /v1/search` with its query would
+find. The matcher is rebuilt only when a topic changes (`topics:version`); the topics' request bodies are built
+once per rebuild, with the batch's ids put in at match time.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch
+
+from shared.delivery.retry import is_transient_status
+from shared.es.queries import topic_match_body, topic_params
+from shared.observability.metrics import TOPIC_MATCH_ERRORS
+from shared.topics.candidates import CandidateIndex
+
+log = logging.getLogger(__name__)
+ITEM_ATTEMPTS = 3  # an msearch item that failed on its own (a shard busy) is asked again this often
+
+
+class MatchingFailed(Exception):
+    """Elasticsearch did not answer for some topics: the batch is matched again later, never skipped."""
+
+
+@dataclass
+class Matcher:
+    version: int
+    topics: list[dict[str, Any]]
+    index: CandidateIndex
+    bodies: list[dict[str, Any]]
+
+    @classmethod
+    def build(cls, version: int, topics: list[dict[str, Any]]) -> Matcher:
+        started = time.perf_counter()
+        usable = [t for t in topics if isinstance(t.get("match"), dict)]
+        bodies = [topic_match_body(topic_params(t["match"]), []) for t in usable]
+        matcher = cls(version, usable, CandidateIndex.build(t["match"] for t in usable), bodies)
+        log.info("topic matcher built: %d topics in %.2fs", len(usable), time.perf_counter() - started)
+        return matcher
+
+    def match(
+        self, es: Elasticsearch, alias: str, docs: list[dict[str, Any]], items_per_request: int
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(topic, document) for every match in the batch; the documents must be searchable (refreshed)."""
+        if not self.topics or not docs:
+            return []
+        candidates = self.index.candidates(docs)
+        pending = sorted(candidates.items())
+        found: dict[int, list[str]] = {}
+        for _attempt in range(ITEM_ATTEMPTS):
+            failed: list[tuple[int, list[str]]] = []
+            for start in range(0, len(pending), items_per_request):
+                chunk = pending[start : start + items_per_request]
+                failed += self._verify(es, alias, chunk, found)
+            if not failed:
+                break
+            pending = failed
+        else:
+            raise MatchingFailed(f"{len(pending)} topic searches failed {ITEM_ATTEMPTS} times")
+        by_id = {doc["id"]: doc for doc in docs}
+        return [(self.topics[t], by_id[i]) for t, ids in sorted(found.items()) for i in ids if i in by_id]
+
+    def _verify(
+        self, es: Elasticsearch, alias: str, chunk: list[tuple[int, list[str]]], found: dict[int, list[str]]
+    ) -> list[tuple[int, list[str]]]:
+        """Run each topic's search on its candidates; the items Elasticsearch failed are returned to be asked again."""
+        searches: list[dict[str, Any]] = []
+        for position, ids in chunk:
+            body = copy.copy(self.bodies[position])
+            body["query"] = {
+                "bool": {"filter": [*self.bodies[position]["query"]["bool"]["filter"][:-1], {"ids": {"values": ids}}]}
+            }
+            body["size"] = len(ids)
+            searches += [{"index": alias}, body]
+        # Every response is kept (no filter_path): an item's place in the answer is what ties it to its topic.
+        try:
+            responses = es.msearch(searches=searches)["responses"]
+        except ApiError as exc:
+            if is_transient_status(exc.meta.status):
+                raise
+            if len(chunk) == 1:
+                self._refused(chunk[0][0], exc.message)
+                return []
+            # One unreadable body refuses the whole request: halves, until only that topic is left out.
+            half = len(chunk) // 2
+            return self._verify(es, alias, chunk[:half], found) + self._verify(es, alias, chunk[half:], found)
+        failed: list[tuple[int, list[str]]] = []
+        for (position, ids), response in zip(chunk, responses, strict=True):
+            status = int(response.get("status") or 200)
+            if "error" in response or status >= 300:
+                if is_transient_status(status) or not status:
+                    failed.append((position, ids))
+                else:
+                    self._refused(position, response.get("error"))
+                continue
+            hits = [hit["_id"] for hit in response["hits"]["hits"]]
+            if hits:
+                found.setdefault(position, []).extend(hits)
+        if failed:
+            log.warning("%d topic searches failed in one msearch; asked again", len(failed))
+        return failed
+
+    def _refused(self, position: int, error: Any) -> None:
+        """The topic's search itself is refused: it is skipped for this batch, so that it cannot stall the pipeline."""
+        TOPIC_MATCH_ERRORS.inc()
+        log.error("topic %s refused by Elasticsearch, skipped for this batch: %.300s", self.topics[position]["id"], error)

@@ -1,0 +1,150 @@
+"""Topics on the live system: saved, checked like searches, owned by their key, and matched as articles are indexed
+(each new match an event on the topic's stream, once, whatever is sent again)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from shared.topics.keys import TopicKeys
+from tests.stack import ROOT, Stack, free_port, gunicorn_argv, wait_until
+
+KEY_ACME, KEY_BETA = "acme-topics-0123456789", "beta-topics-9876543210"
+
+
+def create(url: str, body: dict[str, Any], key: str | None = None) -> requests.Response:
+    headers = {"X-API-Key": key} if key else {}
+    return requests.post(f"{url}/v1/topics", json=body, headers=headers, timeout=10)
+
+
+def events(stack: Stack, topic_id: str) -> list[dict[str, Any]]:
+    entries = stack.redis.xrange(TopicKeys(stack.settings).events(topic_id))
+    return [json.loads(fields[b"data"]) for _id, fields in entries]
+
+
+def ingest(stack: Stack, word: str, url: str, body: str | None = None, country: str = "Kazakhstan") -> str:
+    article = {
+        "title": f"Avalanche {word} closes mountain pass",
+        "body": body
+        or f"ASTANA, {country} — An avalanche named {word} closed the pass on Tuesday. " + "Rescuers worked all night. " * 8,
+        "url": url,
+        "source": "Topic Wire",
+        "published_at": "2026-11-30T08:00:00+05:00",
+        "language": "en",
+    }
+    answer = stack.post("/v1/articles", json=article)
+    assert answer.status_code == 202, answer.text
+    article_id: str = answer.json()["id"]
+    return article_id
+
+
+def test_a_topic_is_saved_read_changed_and_deleted(stack: Stack) -> None:
+    made = create(stack.search_url, {"name": "Floods", "query": {"q": "flood", "country": "kz"}})
+    assert made.status_code == 201, made.text
+    topic = made.json()
+    assert topic["query"] == {"q": "flood", "country": "kz"} and topic["webhook_url"] is None and "webhook_secret" not in topic
+    url = f"{stack.search_url}/v1/topics/{topic['id']}"
+    assert requests.get(url, timeout=10).json() == topic
+    assert topic["id"] in [t["id"] for t in requests.get(f"{stack.search_url}/v1/topics", timeout=10).json()["items"]]
+    changed = requests.patch(url, json={"name": "Floods in Kazakhstan"}, timeout=10)
+    assert changed.status_code == 200 and changed.json()["name"] == "Floods in Kazakhstan"
+    assert requests.delete(url, timeout=10).status_code == 204
+    assert requests.get(url, timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"q": "a*"}, "q"), ({"country": "Atlantis"}, "country"), ({"within": "5km"}, "within"), ({"sort": "newest"}, "sort")],
+)
+def test_a_bad_topic_query_is_the_400_a_search_gets(stack: Stack, query: dict[str, str], field: str) -> None:
+    answer = create(stack.search_url, {"name": "bad", "query": query})
+    assert answer.status_code == 400 and answer.json()["error"]["field"] == field
+    if field != "sort":  # a search takes sort; a topic does not (it has no order)
+        search = requests.get(f"{stack.search_url}/v1/search", params=query, timeout=10).json()
+        assert answer.json() == search
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"query": {"q": "x"}}, "name"),
+        ({"name": "x", "query": {"q": "x"}, "colour": "red"}, "colour"),
+        ({"name": "x", "webhook_url": "ftp://example.com/hook"}, "webhook_url"),
+        ({"name": "x", "webhook_url": "http://127.0.0.1:6379/"}, "webhook_url"),  # the address guard: public only
+        ({"name": "x", "webhook_url": "http://169.254.169.254/latest"}, "webhook_url"),
+    ],
+)
+def test_a_bad_topic_body_is_a_400_naming_the_field(stack: Stack, body: dict[str, Any], field: str) -> None:
+    answer = create(stack.search_url, body)
+    assert answer.status_code == 400 and answer.json()["error"]["field"] == field, answer.text
+
+
+def test_a_webhook_secret_is_shown_once(stack: Stack) -> None:
+    made = create(stack.search_url, {"name": "hooked", "query": {"q": "x"}, "webhook_url": "https://hooks.example.com/n"}).json()
+    assert made["webhook_secret"].startswith("whsec_")
+    shown = requests.get(f"{stack.search_url}/v1/topics/{made['id']}", timeout=10).json()
+    assert "webhook_secret" not in shown or shown["webhook_secret"] is None
+
+
+def test_matches_arrive_once_per_story_whatever_is_sent_again(stack: Stack) -> None:
+    word = f"w{uuid.uuid4().hex[:8]}"
+    topic = create(stack.search_url, {"name": word, "query": {"q": f"avalanche {word}", "country": "KZ"}}).json()
+    elsewhere = create(stack.search_url, {"name": word, "query": {"q": word, "country": "DE"}}).json()
+    first = ingest(stack, word, f"https://news.example/{word}/1")
+    stack.wait_status(first)
+    wait_until(lambda: events(stack, topic["id"]), 30, what="the match event")
+    seen = events(stack, topic["id"])
+    assert [e["article"]["id"] for e in seen] == [first]
+    assert seen[0]["topic_id"] == topic["id"] and seen[0]["article"]["location"]["country_code"] == "KZ"
+    # The same article again, and a near-duplicate under another URL: indexed, but no second event.
+    again = ingest(stack, word, f"https://news.example/{word}/1")
+    copy = ingest(stack, word, f"https://mirror.example/{word}")
+    assert again == first
+    assert stack.wait_status(copy, ("indexed", "duplicate"))["status"] == "duplicate"
+    stack.wait_status(again)
+    later = (
+        "ASTANA, Kazakhstan — A different story altogether about avalanche "
+        + word
+        + ": the ski season opens. "
+        + "Lifts run again. " * 8
+    )
+    other = ingest(stack, word, f"https://news.example/{word}/2", body=later)  # once it is matched, the others were
+    stack.wait_status(other)
+    assert [e["article"]["id"] for e in events(stack, topic["id"])] == [first, other]
+    assert events(stack, elsewhere["id"]) == []
+
+
+@pytest.fixture(scope="module")
+def keyed_url(stack: Stack) -> Iterator[str]:
+    port = free_port()
+    env = {**stack.env, "SEARCH_API_KEYS": f"acme:{KEY_ACME},beta:{KEY_BETA}", "TOPICS_PER_KEY": "2"}
+    with open(stack.logs / "search-topics-keys.log", "ab") as out:
+        proc = subprocess.Popen(
+            gunicorn_argv(port, "services.search.wsgi:app"), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what="search service with keys")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def test_a_topic_belongs_to_its_key_within_a_quota(keyed_url: str) -> None:
+    mine = create(keyed_url, {"name": "acme's", "query": {"q": "flood"}}, KEY_ACME).json()
+    url = f"{keyed_url}/v1/topics/{mine['id']}"
+    assert requests.get(url, headers={"X-API-Key": KEY_BETA}, timeout=10).status_code == 404
+    assert requests.delete(url, headers={"X-API-Key": KEY_BETA}, timeout=10).status_code == 404
+    assert requests.get(f"{keyed_url}/v1/topics", headers={"X-API-Key": KEY_BETA}, timeout=10).json() == {"items": []}
+    assert create(keyed_url, {"name": "second", "query": {}}, KEY_ACME).status_code == 201
+    over = create(keyed_url, {"name": "third", "query": {}}, KEY_ACME)
+    assert over.status_code == 409 and over.json()["error"]["code"] == "topic_quota"
+    assert create(keyed_url, {"name": "beta's first", "query": {}}, KEY_BETA).status_code == 201
+    assert requests.get(url, headers={"X-API-Key": KEY_ACME}, timeout=10).status_code == 200
