@@ -178,6 +178,52 @@ ROWS: list[tuple[str, list[dict]]] = [
         ],
     ),
     (
+        "Topics and webhooks",
+        [
+            panel(
+                "Topic matches",
+                [
+                    ("sum(rate(newsroom_topic_matches_total[5m]))", "new matches"),
+                    ("sum(rate(newsroom_topic_match_errors_total[5m]))", "topic searches refused"),
+                ],
+                "ops",
+                desc="New (topic, story) matches recorded by the indexer; a refused topic search is skipped (docs/topics.md).",
+            ),
+            panel(
+                "Matching time per batch",
+                [
+                    (q95("newsroom_topic_match_duration_seconds"), "p95"),
+                    (q95("newsroom_topic_match_duration_seconds", quantile=0.5), "p50"),
+                ],
+                "s",
+                desc="Refresh, candidates, msearch and recording, per indexed batch.",
+            ),
+            panel(
+                "Webhook deliveries",
+                [("sum by (outcome) (rate(newsroom_webhook_deliveries_total[5m]))", "{{outcome}}")],
+                "ops",
+                desc="Attempts by outcome (docs/webhooks.md).",
+            ),
+            panel(
+                "202 to receiver's 2xx",
+                [
+                    (q95("newsroom_webhook_delivery_latency_seconds", quantile=0.5), "p50"),
+                    (q95("newsroom_webhook_delivery_latency_seconds", quantile=0.99), "p99"),
+                ],
+                "s",
+                desc="From the article's 202 at ingest to the receiver's 2xx for its match.",
+            ),
+            panel(
+                "Webhook backlog",
+                [
+                    ("sum by (endpoint) (newsroom_webhook_backlog)", "{{endpoint}}"),
+                    ("max(newsroom_webhook_dead_letters)", "dead-lettered"),
+                ],
+                desc="Deliveries waiting per endpoint (a digest of its URL); WebhookBacklogGrowing fires when one keeps growing.",
+            ),
+        ],
+    ),
+    (
         "Backups",
         [
             panel(
