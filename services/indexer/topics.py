@@ -36,7 +36,7 @@ class TopicStep:
         version = self.store.version()
         with self._lock:
             if self._matcher is None or self._matcher.version != version:
-                self._matcher = Matcher.build(*self.store.everything())
+                self._matcher = Matcher.build(*self.store.everything(), previous=self._matcher)
             return self._matcher
 
     def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:

@@ -131,7 +131,12 @@ class CandidateIndex:
 
     @classmethod
     def build(cls, matches: Iterable[dict[str, Any]]) -> CandidateIndex:
-        index = cls(requirements=[requirement(i, m) for i, m in enumerate(matches)])
+        return cls.of([requirement(i, m) for i, m in enumerate(matches)])
+
+    @classmethod
+    def of(cls, requirements: list[Requirement]) -> CandidateIndex:
+        """The index of requirements already made (each `topic` its place in the list)."""
+        index = cls(requirements=requirements)
         for req in index.requirements:
             for key in index.filing_keys(req):
                 index.filed.setdefault(key, []).append(req)

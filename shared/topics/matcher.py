@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
@@ -19,7 +19,7 @@ from elasticsearch import ApiError, Elasticsearch
 from shared.delivery.retry import is_transient_status
 from shared.es.queries import topic_match_body, topic_params
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
-from shared.topics.candidates import CandidateIndex
+from shared.topics.candidates import CandidateIndex, Requirement, requirement
 
 log = logging.getLogger(__name__)
 ITEM_ATTEMPTS = 3  # an msearch item that failed on its own (a shard busy) is asked again this often
@@ -29,6 +29,22 @@ class MatchingFailed(Exception):
     """Elasticsearch did not answer for some topics: the batch is matched again later, never skipped."""
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """What matching needs of one topic, made once per version of it: its request body and its requirement."""
+
+    body: dict[str, Any]
+    requirement: Requirement
+
+
+def _key(topic: dict[str, Any]) -> tuple[str, str]:
+    return str(topic["id"]), str(topic.get("updated_at") or "")
+
+
+def compile_topic(topic: dict[str, Any]) -> Compiled:
+    return Compiled(topic_match_body(topic_params(topic["match"]), []), requirement(0, topic["match"]))
+
+
 @dataclass
 class Matcher:
     version: int
@@ -36,13 +52,20 @@ class Matcher:
     index: CandidateIndex
     bodies: list[dict[str, Any]]
 
+    compiled: dict[tuple[str, str], Compiled] = field(default_factory=dict)
+
     @classmethod
-    def build(cls, version: int, topics: list[dict[str, Any]]) -> Matcher:
+    def build(cls, version: int, topics: list[dict[str, Any]], previous: Matcher | None = None) -> Matcher:
+        """The matcher of these topics; what `previous` compiled of a topic that did not change is reused."""
         started = time.perf_counter()
-        usable = [t for t in topics if isinstance(t.get("match"), dict)]
-        bodies = [topic_match_body(topic_params(t["match"]), []) for t in usable]
-        matcher = cls(version, usable, CandidateIndex.build(t["match"] for t in usable), bodies)
-        log.info("topic matcher built: %d topics in %.2fs", len(usable), time.perf_counter() - started)
+        usable = sorted((t for t in topics if isinstance(t.get("match"), dict)), key=lambda t: str(t["id"]))
+        known = previous.compiled if previous else {}
+        compiled = {key: known.get(key) or compile_topic(topic) for topic in usable if (key := _key(topic))}
+        parts = [compiled[_key(topic)] for topic in usable]
+        index = CandidateIndex.of([replace(part.requirement, topic=i) for i, part in enumerate(parts)])
+        matcher = cls(version, usable, index, [part.body for part in parts], compiled)
+        reused = sum(1 for key in compiled if key in known)
+        log.info("topic matcher built: %d topics (%d reused) in %.2fs", len(usable), reused, time.perf_counter() - started)
         return matcher
 
     def match(
