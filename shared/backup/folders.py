@@ -1,4 +1,5 @@
-"""One backup = one folder `<BACKUP_DIR>/<UTC time>/` holding `manifest.json`, `redis.rdb` and `feeds.json`.
+"""One backup = one folder `<BACKUP_DIR>/<UTC time>/` holding `manifest.json`, `redis.rdb`, `feeds.json` and
+`topics.json`.
 
 The manifest is written last, so a folder without one is an unfinished backup and is never restored.
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 from shared.settings import Settings
 
-MANIFEST, RDB, FEEDS = "manifest.json", "redis.rdb", "feeds.json"
+MANIFEST, RDB, FEEDS, TOPICS = "manifest.json", "redis.rdb", "feeds.json", "topics.json"
 
 
 def new_folder(settings: Settings, at: float) -> Path:

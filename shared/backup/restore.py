@@ -1,4 +1,4 @@
-"""`make restore`: bring a backup's index and feed subscriptions back into the running system.
+"""`make restore`: bring a backup's index, feed subscriptions and topics back into the running system.
 
 Redis is not rolled back: its queues, in-flight ledger, statuses and dead letters describe articles
 accepted up to now, newer than the backup. Replacing them with the backup's would drop every article
@@ -16,12 +16,14 @@ from pathlib import Path
 import redis
 from elasticsearch import Elasticsearch
 
-from shared.backup.folders import FEEDS, read_manifest
+from shared.backup.folders import FEEDS, TOPICS, read_manifest
 from shared.es import snapshots
 from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
 from shared.observability.queue_metrics import unfinished_articles, waiting_messages
 from shared.settings import Settings
+from shared.topics import backup as topics_backup
+from shared.topics.store import TopicStore
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ def restore_folder(es: Elasticsearch, client: redis.Redis, settings: Settings, f
         feeds,
         forgotten,
     )
+    if (folder / TOPICS).is_file():  # backups taken before topics existed hold none
+        topics = topics_backup.restore(TopicStore(client, settings), json.loads((folder / TOPICS).read_text()))
+        log.info("topics: %d restored (topics made since are kept)", topics)
     report_redis(client, settings)
     return index
 

@@ -1,6 +1,6 @@
-"""`make backup`: feed subscriptions, a Redis RDB and an Elasticsearch snapshot, then the manifest naming them.
+"""`make backup`: feed subscriptions and topics, a Redis RDB and an Elasticsearch snapshot, then the manifest naming them.
 
-Order: the feeds are exported first (small; the RDB holds them too), then BGSAVE forks, then the snapshot
+Order: the feeds and topics are exported first (small; the RDB holds them too), then BGSAVE forks, then the snapshot
 starts moments later (one count, one repository lookup). Redis' copy is thus the older one: an article
 accepted in between and not yet indexed when the snapshot started is in neither (docs/backups.md, "What a
 restore loses"); anything still in flight at the fork is in the RDB's in-flight ledger.
@@ -18,11 +18,13 @@ import redis
 from elasticsearch import Elasticsearch
 
 from shared.backup import redis_rdb
-from shared.backup.folders import FEEDS, RDB, new_folder, write_manifest
+from shared.backup.folders import FEEDS, RDB, TOPICS, new_folder, write_manifest
 from shared.es import snapshots
 from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
 from shared.settings import Settings
+from shared.topics import backup as topics_backup
+from shared.topics.store import TopicStore
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,9 @@ def backup(es: Elasticsearch, client: redis.Redis, settings: Settings) -> Path:
     feeds = feeds_backup.export(FeedStore(client, settings))
     (folder / FEEDS).write_text(json.dumps(feeds, indent=1) + "\n")
     log.info("feed subscriptions: %d feeds written to %s", len(feeds["feeds"]), FEEDS)
+    topics = topics_backup.export(TopicStore(client, settings))
+    (folder / TOPICS).write_text(json.dumps(topics, indent=1) + "\n")
+    log.info("topics: %d written to %s", len(topics["topics"]), TOPICS)
 
     saves_before = redis_rdb.bgsave(client)
     log.info("Redis: BGSAVE started")
@@ -53,6 +58,7 @@ def backup(es: Elasticsearch, client: redis.Redis, settings: Settings) -> Path:
         "elasticsearch": elasticsearch_part(es, settings, info, documents),
         "redis": rdb,
         "feeds": {"file": FEEDS, "count": len(feeds["feeds"])},
+        "topics": {"file": TOPICS, "count": len(topics["topics"])},
         "duration_s": round(time.time() - began, 2),
     }
     write_manifest(folder, manifest)

@@ -23,7 +23,7 @@ import requests
 from elasticsearch import Elasticsearch, helpers
 
 from shared.articles.ids import article_id
-from shared.backup.folders import FEEDS, RDB
+from shared.backup.folders import FEEDS, RDB, TOPICS
 from shared.backup.restore import restore_folder
 from shared.backup.take import backup
 from shared.es import snapshots
@@ -32,6 +32,8 @@ from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
 from shared.redis_client import connect
 from shared.settings import Settings
+from shared.topics import backup as topics_backup
+from shared.topics.store import TopicStore
 from tests.chaos.engines import ChaosElasticsearch, ChaosRedis, free_node_port
 from tests.integration.test_feeds import FeedServer, rss
 from tests.integration.test_ingest_backpressure import side_stack
@@ -141,6 +143,8 @@ def ingest_and_back_up(side: Stack, settings: Settings, server: FeedServer) -> D
     fid = side.post("/v1/feeds", json={"url": server.url(f"/{word}.xml"), "interval_s": 3600}).json()["id"]
     assert side.post(f"/v1/feeds/{fid}/poll").status_code == 202
     ids += [article_id(entry_url(server, word, n), None, None) for n in range(2)]
+    match = {"q": word, "filters": {}, "near": None, "within": None, "bbox": None}
+    TopicStore(side.redis, settings).create(f"drill {word}", {"q": word}, match, "https://hooks.example.com/drill", None)
     wait_final(side, ids, 120)
     side.refresh()
     assert side.es.count(index=settings.index_alias)["count"] == len(ids) == 20
@@ -188,7 +192,11 @@ def test_a_fresh_node_and_an_empty_redis_get_every_article_back_identical(
 
         assert documents(fresh_es, settings.index_alias) == drill.documents  # every article: same _source, same version
         assert feeds_backup.export(FeedStore(fresh_redis, settings))["feeds"] == backed_up_feeds(drill)
+        topics = json.loads((drill.folder / TOPICS).read_text())["topics"]
+        assert len(topics) == 1 and topics_backup.export(TopicStore(fresh_redis, settings))["topics"] == topics
         url = restored.start_gunicorn("search-restored", free_port(), "services.search.wsgi:app")
+        listed = requests.get(f"{url}/v1/topics", timeout=30).json()["items"]
+        assert [t["name"] for t in listed] == [f"drill {drill.word}"]
         every = requests.get(f"{url}/v1/search", params={"size": 100, "include_duplicates": "true"}, timeout=30).json()
         assert {h["id"] for h in every["hits"]} == set(drill.documents)
         by_word = requests.get(
