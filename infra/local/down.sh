@@ -16,5 +16,5 @@ stop() {  # stop NAME: its supervisor first (infra/local/supervise.sh), so that 
   rm -f "$pidfile"
 }
 
-for name in flower beat indexer worker; do stop "$name.supervisor"; done
-for name in flower beat indexer worker search ingest elasticsearch redis; do stop "$name"; done
+for name in flower beat webhooks indexer worker; do stop "$name.supervisor"; done
+for name in flower beat webhooks indexer worker search ingest elasticsearch redis; do stop "$name"; done

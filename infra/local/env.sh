@@ -44,7 +44,7 @@ running() {  # running NAME
   alive "$pid" && grep -qaE "${PROGRAM[$1]:-.}" "/proc/$pid/cmdline" 2>/dev/null
 }
 declare -A PROGRAM=([redis]=redis-server [elasticsearch]=java [ingest]=gunicorn [search]=gunicorn
-  [worker]=celery [indexer]=celery [beat]=celery [flower]=celery)
+  [worker]=celery [indexer]=celery [beat]=celery [flower]=celery [webhooks]=services.webhooks)
 
 wait_for() {  # wait_for NAME SECONDS COMMAND...
   local name=$1 limit=$2; shift 2

@@ -50,6 +50,13 @@ start_indexer() {
     --logfile "$RUN_DIR/indexer.log" --loglevel INFO -n "indexer@%h"
 }
 
+start_webhooks() {
+  running webhooks && return
+  say "starting the webhook deliverer (metrics, readiness on 127.0.0.1:${WEBHOOKS_METRICS_PORT:-9810})"
+  # One process with its own metrics registry (services/webhooks/__main__.py); docs/webhooks.md.
+  supervised webhooks "$PY" -m services.webhooks --logfile "$RUN_DIR/webhooks.log"
+}
+
 start_beat() {
   running beat && return
   say "starting Celery beat"
@@ -70,10 +77,12 @@ start_gunicorn ingest "$INGEST_PORT" services.ingest.wsgi:app
 start_gunicorn search "$SEARCH_PORT" services.search.wsgi:app
 start_worker
 start_indexer
+start_webhooks
 start_beat
 start_flower
 wait_for ingest 60 curl -sf "127.0.0.1:$INGEST_PORT/readyz"
 wait_for search 60 curl -sf "127.0.0.1:$SEARCH_PORT/readyz"
 wait_for worker 60 "$BIN/celery" -A services.worker.app inspect ping --timeout 1 -d "worker@$(hostname)"
 wait_for indexer 60 "$BIN/celery" -A services.worker.app inspect ping --timeout 1 -d "indexer@$(hostname)"
+wait_for webhooks 60 curl -sf "127.0.0.1:${WEBHOOKS_METRICS_PORT:-9810}/readyz"
 wait_for flower 60 curl -sf "127.0.0.1:$FLOWER_PORT/healthcheck"

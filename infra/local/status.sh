@@ -6,6 +6,7 @@ set -uo pipefail
 source "$(dirname "$0")/env.sh"
 WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-9808}"
 INDEXER_METRICS_PORT="${INDEXER_METRICS_PORT:-9809}"
+WEBHOOKS_METRICS_PORT="${WEBHOOKS_METRICS_PORT:-9810}"
 healthy=0
 
 readiness() {  # readiness URL -> "ready" or what is wrong, with a consumer's held messages
@@ -35,6 +36,7 @@ check ingest readiness "127.0.0.1:$INGEST_PORT/readyz"
 check search readiness "127.0.0.1:$SEARCH_PORT/readyz"
 check worker readiness "127.0.0.1:$WORKER_METRICS_PORT/readyz"
 check indexer readiness "127.0.0.1:$INDEXER_METRICS_PORT/readyz"
+check webhooks readiness "127.0.0.1:$WEBHOOKS_METRICS_PORT/readyz"
 check beat
 check flower curl -sf --max-time 5 -o /dev/null -w 'answers' "127.0.0.1:$FLOWER_PORT/healthcheck"
 exit $healthy

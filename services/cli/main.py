@@ -21,6 +21,7 @@ COMMANDS = [
     "services.cli.status",
     "services.cli.feeds",
     "services.cli.dlq",  # dead letters: list and replay (docs/ingest.md, "Dead letters")
+    "services.cli.webhooks",  # dead webhook deliveries: list and replay (docs/webhooks.md)
 ]
 
 

@@ -59,6 +59,11 @@ def _session(reach: Reach) -> requests.Session:
     return HTTPSession(config)
 
 
+def guarded_session(reach: Reach) -> requests.Session:
+    """The shared session of `reach`'s address policy, for other fetchers than feeds (webhook deliveries)."""
+    return _session(reach)
+
+
 def refused_address(url: str, reach: Reach) -> str | None:
     """Why a URL whose host is written as an address (or `localhost`) can never be fetched; None otherwise.
     Host names are checked when fetched: resolving them here would block a request on DNS."""
