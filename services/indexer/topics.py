@@ -46,7 +46,6 @@ class TopicStep:
             return 0
         started = time.perf_counter()
         alias = self.settings.index_alias
-        es.indices.refresh(index=alias)  # the topics' searches must see the batch now, not at the next refresh
         pairs = matcher.match(es, alias, [documents[item.id] for item in written], self.settings.topic_msearch_items)
         versions = {item.id: item.version for item in written}
         added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())

@@ -69,12 +69,17 @@ class Matcher:
         return matcher
 
     def match(
-        self, es: Elasticsearch, alias: str, docs: list[dict[str, Any]], items_per_request: int
+        self, es: Elasticsearch, alias: str, docs: list[dict[str, Any]], items_per_request: int, refresh: bool = True
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """(topic, document) for every match in the batch; the documents must be searchable (refreshed)."""
+        """(topic, document) for every match in the batch. With `refresh` the index is refreshed first, only when some
+        topic is a candidate: the topics' searches must see the batch now, not at the next periodic refresh."""
         if not self.topics or not docs:
             return []
         candidates = self.index.candidates(docs)
+        if not candidates:
+            return []
+        if refresh:
+            es.indices.refresh(index=alias)
         pending = sorted(candidates.items())
         found: dict[int, list[str]] = {}
         for _attempt in range(ITEM_ATTEMPTS):
