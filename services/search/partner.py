@@ -67,8 +67,9 @@ def install_partner_access(app: Flask, settings: Settings) -> None:
 
     @app.after_request
     def _cors(response: Response) -> Response:
-        if response.status_code != 429:
-            response.headers.pop("Retry-After", None)  # flask-limiter sends it on every answer; it only means something on a 429
+        if response.status_code not in (429, 503):
+            # flask-limiter sends it on every answer; it only means something on a 429, or on our own 503s
+            response.headers.pop("Retry-After", None)
         origin = request.headers.get("Origin")
         if origin and _is_api(request.path) and ("*" in origins or origin in origins):
             response.headers["Access-Control-Allow-Origin"] = origin

@@ -8,9 +8,10 @@ const state = { cursor: null, seq: 0 };
 
 function apiKey() { return localStorage.getItem("newsroom-api-key") || ""; }
 
+function keyHeaders(extra) { return Object.assign(apiKey() ? { "X-API-Key": apiKey() } : {}, extra || {}); }
+
 async function api(path) {
-  const headers = apiKey() ? { "X-API-Key": apiKey() } : {};
-  const response = await fetch(path, { headers });
+  const response = await fetch(path, { headers: keyHeaders() });
   if (response.status === 401) $("key-box").hidden = false;
   return response.json();
 }
@@ -106,6 +107,7 @@ function renderHistogram(bars) {
 
 function renderHit(hit) {
   const li = el("li");
+  li.dataset.id = hit.id;
   const title = el("a", hit.title || "(untitled)", "title");
   title.href = "?view=" + encodeURIComponent(hit.id);
   title.addEventListener("click", (event) => {
@@ -143,6 +145,7 @@ async function runSearch(append) {
   if (!append) {
     renderFacets(answer.facets, p);
     renderHistogram(answer.facets.published || []);
+    showFresh();
   }
 }
 
@@ -186,7 +189,7 @@ function render() {
   fillForm(p);
   const view = p.get("view");
   $("article").hidden = !view;
-  $("results").hidden = $("summary").hidden = !!view;
+  $("results").hidden = $("summary").hidden = $("follow-bar").hidden = !!view;
   $("more").hidden = true;
   if (view) return showArticle(view);
   return runSearch(false);
@@ -247,7 +250,199 @@ function bind() {
     }, 200);
   });
   window.addEventListener("popstate", render);
+  $("follow").addEventListener("click", startFollowing);
+  $("unfollow").addEventListener("click", stopFollowing);
+}
+
+// Following a search: the search saved as a topic (POST /v1/topics), its new matches read from
+// /v1/topics/<id>/events and put at the top of the results. EventSource cannot send X-API-Key, so the stream is
+// read with fetch() and parsed here, with one code path with and without keys; on the stream's end (the server ends
+// it every few minutes) or an error it reconnects with Last-Event-ID, so nothing is missed (docs/topic-events.md).
+const FOLLOWED = "newsroom-followed-topic";
+const TOPIC_PARAMS = ["q", "location", "country", "source", "language", "near", "within", "bbox"];
+const LISTS = ["location", "country", "source", "language"];
+const follow = { topic: null, controller: null, retry: 3000, backoff: 1000, fresh: [] };
+
+function followed() {
+  try { return JSON.parse(localStorage.getItem(FOLLOWED) || "null"); } catch (e) { return null; }
+}
+
+function remember(topic) {
+  if (topic) localStorage.setItem(FOLLOWED, JSON.stringify(topic)); else localStorage.removeItem(FOLLOWED);
+}
+
+function topicQuery(p) {
+  const query = {};
+  for (const name of TOPIC_PARAMS) {
+    const values = p.getAll(name).filter(Boolean);
+    if (values.length) query[name] = LISTS.includes(name) ? values : values[0];
+  }
+  return query;
+}
+
+function topicName(query) {
+  if (query.q) return query.q.slice(0, 200);
+  const parts = Object.entries(query).map(([name, v]) => `${name}: ${[].concat(v).join(", ")}`);
+  return (parts.join("; ") || "All new articles").slice(0, 200);
+}
+
+function showFollowing() {
+  const topic = follow.topic;
+  $("follow").hidden = !!topic;
+  $("unfollow").hidden = !topic;
+  $("follow-status").textContent = topic ? `Following “${topic.name}”` : "";
+  const n = follow.fresh.length;
+  $("new-count").hidden = !topic || n === 0;
+  $("new-count").textContent = `${n} new stor${n === 1 ? "y" : "ies"}`;
+}
+
+// The new stories, newest first, at the top of the results (again after the results are redrawn).
+function showFresh() {
+  const list = $("results");
+  for (const article of follow.fresh.slice().reverse()) {
+    if (list.querySelector(`li.new[data-id="${CSS.escape(article.id)}"]`)) continue;
+    for (const old of list.querySelectorAll(`li[data-id="${CSS.escape(article.id)}"]`)) old.remove();
+    const li = renderHit(Object.assign({}, article, { snippet: "" }));
+    li.classList.add("new");
+    li.prepend(el("span", "New", "badge"));
+    list.prepend(li);
+  }
+}
+
+function onEvent(type, data) {
+  if (type === "match") {
+    const event = JSON.parse(data);
+    if (!event.article || follow.fresh.some((a) => a.id === event.article.id)) return;
+    follow.fresh.unshift(event.article);
+    follow.fresh.length = Math.min(follow.fresh.length, 100);
+    showFresh();
+    showFollowing();
+  } else if (type === "gap") {
+    $("follow-status").textContent = `Following “${follow.topic.name}” (some older stories were missed while away)`;
+  }
+}
+
+// text/event-stream as the HTML standard parses it: fields until a blank line, then the event.
+async function readEvents(body, topic) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let type = "";
+  let data = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    const lines = buffer.split(/\r\n|\n|\r(?!$)/);
+    buffer = lines.pop();
+    for (const line of lines) {
+      if (line === "") {
+        if (data.length) onEvent(type || "message", data.join("\n"));
+        type = "";
+        data = [];
+        continue;
+      }
+      if (line.startsWith(":")) continue; // a keep-alive comment
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const val = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "data") data.push(val);
+      else if (field === "event") type = val;
+      else if (field === "retry" && /^\d+$/.test(val)) follow.retry = Number(val);
+      else if (field === "id" && !val.includes("\0")) {
+        topic.lastId = val;
+        remember(topic);
+      }
+    }
+  }
+}
+
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
+async function listen(topic) {
+  const controller = new AbortController();
+  follow.controller = controller;
+  while (!controller.signal.aborted) {
+    let wait = follow.retry;
+    try {
+      const headers = keyHeaders({ Accept: "text/event-stream" });
+      if (topic.lastId) headers["Last-Event-ID"] = topic.lastId;
+      const path = `/v1/topics/${encodeURIComponent(topic.id)}/events`;
+      const response = await fetch(path, { headers, cache: "no-store", signal: controller.signal });
+      if (response.status === 404) return forget(); // deleted elsewhere
+      if (response.status === 401) $("key-box").hidden = false;
+      if (response.ok && response.body) {
+        await readEvents(response.body, topic);
+        follow.backoff = 1000; // the server ended the stream: reconnect after its `retry`
+      } else {
+        wait = Math.max(follow.backoff, 1000 * Number(response.headers.get("Retry-After") || 0));
+        follow.backoff = Math.min(follow.backoff * 2, 60000);
+      }
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      wait = follow.backoff; // the network: back off, doubling up to a minute
+      follow.backoff = Math.min(follow.backoff * 2, 60000);
+    }
+    await pause(wait * (0.8 + 0.4 * Math.random()), controller.signal);
+  }
+}
+
+function forget() {
+  if (follow.controller) follow.controller.abort();
+  follow.controller = null;
+  follow.topic = null;
+  follow.fresh = [];
+  remember(null);
+  for (const li of $("results").querySelectorAll("li.new")) li.remove();
+  showFollowing();
+}
+
+async function startFollowing() {
+  const query = topicQuery(searchParams());
+  const name = topicName(query);
+  $("follow").disabled = true;
+  try {
+    const response = await fetch("/v1/topics", {
+      method: "POST",
+      headers: keyHeaders({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ name, query }),
+    });
+    const answer = await response.json();
+    if (response.status === 401) $("key-box").hidden = false;
+    if (!response.ok) {
+      $("follow-status").textContent = answer.error ? answer.error.message : `could not follow (${response.status})`;
+      return;
+    }
+    // From the topic's first event on: whatever matched between its creation and the connection is not missed.
+    follow.topic = { id: answer.id, name: answer.name, lastId: "0-0" };
+    remember(follow.topic);
+    follow.fresh = [];
+    showFollowing();
+    listen(follow.topic);
+  } finally {
+    $("follow").disabled = false;
+  }
+}
+
+async function stopFollowing() {
+  const topic = follow.topic;
+  forget();
+  if (topic) await fetch(`/v1/topics/${encodeURIComponent(topic.id)}`, { method: "DELETE", headers: keyHeaders() });
+}
+
+function resumeFollowing() {
+  const topic = followed();
+  if (topic && topic.id) {
+    follow.topic = topic;
+    listen(topic);
+  }
+  showFollowing();
 }
 
 bind();
 render();
+resumeFollowing();
