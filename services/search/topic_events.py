@@ -39,12 +39,13 @@ from services.search.event_text import (
 from services.search.openapi import api
 from services.search.partner import client_id
 from services.search.pits import ClientSlots
+from services.search.topics import redis_away
 from shared import redis_client
 from shared.settings import Settings
 from shared.topics.keys import TopicKeys
 from shared.topics.store import TopicStore
 from shared.web.openapi import ErrorBody, QueryModel, checked_query
-from shared.web.service import ApiError, error_response
+from shared.web.service import ApiError
 
 bp = Blueprint("topic_events", __name__)
 log = logging.getLogger(__name__)
@@ -186,11 +187,7 @@ def _give_back(slots: ClientSlots, slot: str) -> None:
         slots.release(slot)
 
 
-@bp.errorhandler(redis.RedisError)
-def _redis_away(exc: redis.RedisError) -> Any:
-    answer, status = error_response(503, "unavailable", "topic events are unavailable for a moment: try again")
-    answer.headers["Retry-After"] = "5"
-    return answer, status
+bp.register_error_handler(redis.RedisError, redis_away)
 
 
 @bp.get("/v1/topics/<id>/events")

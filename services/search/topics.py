@@ -52,7 +52,8 @@ def _shown(record: dict[str, Any], with_secret: bool = False) -> dict[str, Any]:
 
 
 @bp.errorhandler(redis.RedisError)
-def _redis_away(exc: redis.RedisError) -> Any:
+def redis_away(exc: redis.RedisError) -> Any:
+    """Topics and their streams without Redis: a 503 to try again shortly."""
     answer, status = error_response(503, "unavailable", "topics are unavailable for a moment: try again")
     answer.headers["Retry-After"] = "5"
     return answer, status

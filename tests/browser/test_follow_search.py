@@ -12,26 +12,18 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from services.search.pits import ClientSlots
 from shared.articles.model import Location, NormalizedArticle
 from shared.es.indexer import bulk_index
 from shared.topics.keys import TopicKeys
-from tests.browser.test_search_page import ARGS, CHROMIUM
+from tests.browser.conftest import NEEDS_CHROMIUM
 from tests.integration.test_topic_events import serve
 from tests.stack import Stack, wait_until
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (infra/local/install.sh installs it)")
+pytestmark = NEEDS_CHROMIUM
 ASTANA = {"city": "Astana", "country": "Kazakhstan", "country_code": "KZ", "lat": 51.17, "lon": 71.45}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

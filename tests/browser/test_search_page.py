@@ -4,40 +4,20 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from shared.articles.model import Location, NormalizedArticle
 from shared.es.indexer import bulk_index
+from tests.browser.conftest import NEEDS_CHROMIUM
 from tests.stack import OUTPUT, Stack
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ALMATY = Location(city="Almaty", country="Kazakhstan", country_code="KZ", lat=43.25, lon=76.95, timezone="Asia/Almaty")
 BISHKEK = Location(city="Bishkek", country="Kyrgyzstan", country_code="KG", lat=42.87, lon=74.59, timezone="Asia/Bishkek")
 XSS_TITLE = '<img src=x onerror="window.__xss=1">Dam <script>window.__xss=2</script>'
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (infra/local/install.sh installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield launched
-        launched.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
