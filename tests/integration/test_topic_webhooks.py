@@ -4,7 +4,6 @@ Standard Webhooks library verifies with the secret the topic's creation showed, 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -14,29 +13,22 @@ import requests
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.integration.test_webhook_delivery import Receiver
-from tests.stack import ROOT, Stack, free_port, gunicorn_argv, wait_until
+from tests.stack import Stack, free_port, wait_until
 
 
 @pytest.fixture(scope="module")
 def hooked(stack: Stack) -> Iterator[tuple[str, Receiver]]:
     """A search service and the deliverer that may reach a receiver on 127.0.0.1 (the default allows public addresses)."""
-    env = {**stack.env, "WEBHOOK_FETCH_ADDRESSES": "loopback", "WEBHOOKS_METRICS_PORT": "0"}
-    port = free_port()
-    with open(stack.logs / "search-hooked.log", "ab") as out:
-        search = subprocess.Popen(
-            gunicorn_argv(port, "services.search.wsgi:app"), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    env = {"WEBHOOK_FETCH_ADDRESSES": "loopback", "WEBHOOKS_METRICS_PORT": "0"}
+    url = stack.start_gunicorn("search-hooked", free_port(), "services.search.wsgi:app", env)
     stack.start("webhooks", [sys.executable, "-m", "services.webhooks"], env=env)
     receiver = Receiver(answer=lambda n: (500, 0.0) if n == 0 else (204, 0.0)).start()  # the first attempt fails
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what="search service")
         yield url, receiver
     finally:
         receiver.stop()
         stack.stop("webhooks")
-        search.terminate()
-        search.wait(30)
+        stack.stop("search-hooked")
 
 
 def test_a_partner_receives_each_match_signed_and_verifiable(stack: Stack, hooked: tuple[str, Receiver]) -> None:

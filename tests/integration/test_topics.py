@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 import requests
 
 from shared.topics.keys import TopicKeys
-from tests.stack import ROOT, Stack, free_port, gunicorn_argv, wait_until
+from tests.stack import Stack, free_port, wait_until
 
 KEY_ACME, KEY_BETA = "acme-topics-0123456789", "beta-topics-9876543210"
 
@@ -122,19 +121,9 @@ def test_matches_arrive_once_per_story_whatever_is_sent_again(stack: Stack) -> N
 
 @pytest.fixture(scope="module")
 def keyed_url(stack: Stack) -> Iterator[str]:
-    port = free_port()
-    env = {**stack.env, "SEARCH_API_KEYS": f"acme:{KEY_ACME},beta:{KEY_BETA}", "TOPICS_PER_KEY": "2"}
-    with open(stack.logs / "search-topics-keys.log", "ab") as out:
-        proc = subprocess.Popen(
-            gunicorn_argv(port, "services.search.wsgi:app"), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: requests.get(f"{url}/readyz", timeout=2).ok, 60, what="search service with keys")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(30)
+    env = {"SEARCH_API_KEYS": f"acme:{KEY_ACME},beta:{KEY_BETA}", "TOPICS_PER_KEY": "2"}
+    yield stack.start_gunicorn("search-topics-keys", free_port(), "services.search.wsgi:app", env)
+    stack.stop("search-topics-keys")
 
 
 def test_a_topic_belongs_to_its_key_within_a_quota(keyed_url: str) -> None:
