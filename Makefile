@@ -48,7 +48,7 @@ bench-quality:  ## extraction quality (docs/normalization.md): title, date, plac
 	@bash infra/local/install.sh >/dev/null
 	$(PY) -m tests.quality.bench_quality $(ARGS)
 
-chaos:  ## fault injection (docs/chaos.md): 10 scenarios on its own Redis and Elasticsearch nodes; `make chaos N=500 ONLY="1- 5-"`
+chaos:  ## fault injection (docs/chaos.md): 13 scenarios on its own Redis and Elasticsearch nodes; `make chaos N=500 ONLY="1- 5-"`
 	@bash infra/local/install.sh >/dev/null
 	CHAOS_N=$${N:-2000} $(PY) -m tests.chaos $(ONLY)
 

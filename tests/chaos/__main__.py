@@ -1,6 +1,8 @@
 """`make chaos`: each scenario sends a few thousand articles (and a corrected second version of every tenth)
 through real processes while a fault happens, waits for the system to settle, prints one line and requires
-missing=0 dup_ids=0 dup_content=0 stale=0 (rewrites are reported; tests/chaos/census.py, docs/fault-checks.md).
+missing=0 dup_ids=0 dup_content=0 stale=0 (rewrites are reported; tests/chaos/census.py, docs/fault-checks.md),
+and of the topics saved before the load topic_missing=0 topic_double=0 topic_extra=0 hook_missing=0 hook_unknown=0
+(tests/chaos/topics.py).
 
     python -m tests.chaos [SCENARIO-PREFIX ...]     e.g. `python -m tests.chaos 1- 5-`
     CHAOS_N=2000 articles per scenario; CHAOS_SETTLE_S=240 longest wait for the system to settle.
@@ -20,6 +22,7 @@ from tests.chaos.engines import ChaosElasticsearch, ChaosRedis
 from tests.chaos.load import Load
 from tests.chaos.scenarios import POISONS, SCENARIOS, Engines, Scenario, poison_every, primary_node
 from tests.chaos.system import OUTPUT, System
+from tests.chaos.topics import TopicCensus
 
 N = int(os.environ.get("CHAOS_N", "2000"))
 SETTLE_S = float(os.environ.get("CHAOS_SETTLE_S", "240"))
@@ -33,17 +36,20 @@ class Result:
     census: Census | None  # None: the scenario crashed, or no census could be taken
     recovery_s: float
     note: str = ""
+    topics: TopicCensus | None = None
 
     def line(self) -> str:
         accepted = self.census.accepted if self.census else 0
         counts = self.census.line() if self.census else "census=none"
+        counts += " " + (self.topics.line() if self.topics else "topic_census=none")
         line = f"{self.name} sent={self.sent} accepted={accepted} edited={self.edited} {counts} recovery_s={self.recovery_s:.1f}"
         return line + (f"  # {self.note}" if self.note else "")
 
     @property
     def ok(self) -> bool:
-        census = self.census
-        return census is not None and census.held and census.accepted > 0 and "FAILED" not in self.note
+        census, topics = self.census, self.topics
+        held = census is not None and census.held and census.accepted > 0 and topics is not None and topics.held
+        return held and "FAILED" not in self.note
 
 
 def es_url_for(scenario: Scenario, engines: Engines, system_env: dict[str, str]) -> str:
@@ -77,12 +83,16 @@ def run(scenario: Scenario, engines: Engines) -> Result:
     namespace = extra.get("CHAOS_NAMESPACE", "")
     system = System(scenario.name, engines.redis.url, es_url_for(scenario, engines, extra), extra, namespace=namespace)
     system.create_index()
+    system.create_topics()
     system.start_ingest()
     system.start_worker("worker", scenario.concurrency, scenario.app)
-    system.start_indexer()
+    system.start_indexer(app=scenario.indexer_app)
     system.start_beat()
+    system.start_deliverer()
     load = Load(system.ingest_url, system.namespace, N, scenario.rate_per_s or N / 30, make=scenario.make)
     try:
+        if scenario.before_load:
+            scenario.before_load(system)
         load.start()
         System.wait(lambda: load.progress >= N * 0.3, 120, "a third of the load sent")
         healed = scenario.fault(system, load, engines)
@@ -94,26 +104,31 @@ def run(scenario: Scenario, engines: Engines) -> Result:
 
 
 def settle(scenario: Scenario, system: System, load: Load, healed: float) -> Result:
-    """Take the census until every accepted article is stored in its last version or dead-lettered, or SETTLE_S."""
+    """Take both censuses until every accepted article is stored in its last version or dead-lettered, every match
+    recorded and every webhook delivered (the outbox empty), or SETTLE_S."""
     deadline = time.monotonic() + SETTLE_S
     census: Census | None = None
+    topics: TopicCensus | None = None
     while True:
         try:
             census = system.census(load.versions)
+            topics = system.topic_census()
         except Exception as exc:  # noqa: BLE001 - an engine still recovering: look again
-            print(f"  census: {type(exc).__name__}", file=sys.stderr)
-        if (census and census.settled) or time.monotonic() > deadline:
+            print(f"  census: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if (census and census.settled and topics and topics.settled) or time.monotonic() > deadline:
             break
         time.sleep(2)
     recovery = time.monotonic() - healed
-    note = f"refused={load.refusals}" if load.refusals else ""
+    note = " ".join([*system.notes, f"refused={load.refusals}" if load.refusals else ""])
     if scenario.name.startswith("9-") and census:
         note += f" poison_dead={census.dead}"  # check_poison: exactly the poison articles are dead
     if scenario.engine == "starved":
         note += f" es_429_retries={count_in_log(system, '429')}"
     if census and not census.held:
         note += f" FAILED: {census.examples()}"
-    return Result(scenario.name, load.sent, load.versions.edited, census, recovery, note.strip())
+    if topics and not topics.held:
+        note += f" FAILED: {topics.examples()}"
+    return Result(scenario.name, load.sent, load.versions.edited, census, recovery, note.strip(), topics)
 
 
 def count_in_log(system: System, needle: str) -> int:

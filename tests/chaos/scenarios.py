@@ -1,4 +1,5 @@
-"""The ten faults. Each takes the running system and returns when it has healed (time.monotonic())."""
+"""The thirteen faults. Each takes the running system and returns when it has healed (time.monotonic()).
+Every scenario also saves topics and runs the webhook deliverer (tests/chaos/topics.py); 11-13 aim at them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 
 import requests
 
+from shared.topics.keys import WebhookKeys
 from tests.chaos.engines import ChaosElasticsearch, ChaosRedis
+from tests.chaos.kill_indexer_app import KILLED_LINE
 from tests.chaos.load import Load, article
 from tests.chaos.system import System
 
@@ -34,9 +37,11 @@ class Scenario:
     engine: str = "single"
     concurrency: int = 2  # normalization is CPU work: one process per core
     app: str = "services.worker.app"
+    indexer_app: str = "services.indexer.app"
     rate_per_s: float = 0.0  # 0: spread the load over about 30 s
     make: Callable[[str, int], dict[str, Any]] = article
     extra_env: dict[str, str] = field(default_factory=dict)
+    before_load: Callable[[System], None] | None = None  # a fault that starts with the load (the fault then ends it)
 
 
 def worker_child_kill(system: System, load: Load, engines: Engines) -> float:
@@ -112,6 +117,60 @@ def cluster_node_kill(system: System, load: Load, engines: Engines) -> float:
     return time.monotonic()
 
 
+CHAOS_N = int(os.environ.get("CHAOS_N", "2000"))
+RECEIVER_DOWN_S = float(os.environ.get("CHAOS_RECEIVER_DOWN_S", "120"))
+KILLING_INDEXER = "tests.chaos.kill_indexer_app"
+
+
+def close_receiver(system: System) -> None:
+    system.receiver.down("closed")
+    system.notes.append(f"receiver_down_s={RECEIVER_DOWN_S:.0f}")
+    system.down_since = time.monotonic()
+
+
+def receiver_down(system: System, load: Load, engines: Engines) -> float:
+    """The partner's endpoint refuses connections (its port closed) for minutes from the start of the load; then it
+    comes back slow for a few seconds (its 204 later than WEBHOOK_TIMEOUT_S: a failure, sent again), then sound."""
+    time.sleep(max(0.0, system.down_since + RECEIVER_DOWN_S - time.monotonic()))
+    system.notes.append(f"pending_when_up={system.redis.hlen(WebhookKeys(system.settings).deliveries)}")
+    system.receiver.up(slow_s=3)
+    late = system.receiver.late
+    System.wait(lambda: system.receiver.late >= late + 2, 40, "two answers later than the deliverer waits")
+    system.receiver.up()
+    return time.monotonic()
+
+
+def indexer_killed_before_matching(system: System, load: Load, engines: Engines) -> float:
+    """Twice an indexer (tests/chaos/kill_indexer_app.py) SIGKILLs itself between a bulk write and its matching;
+    then a normal one. The batches come back after the visibility timeout and are written and matched again."""
+    for second in (False, True):
+        system.processes["indexer"].wait(120)  # it dies at its third batch
+        system.processes.pop("indexer")
+        system.start_indexer(app=KILLING_INDEXER if not second else "services.indexer.app")
+    log = (system.logs / "indexer.log").read_text(errors="replace")
+    killed = [line.split(KILLED_LINE, 1)[1].split('"', 1)[0].split() for line in log.splitlines() if KILLED_LINE in line]
+    system.notes.append(f"killed_batches={len(killed)} killed_articles={sum(map(len, killed))}")
+    return time.monotonic()
+
+
+def redis_kill_deliveries_pending(system: System, load: Load, engines: Engines) -> float:
+    """Deliveries pile up behind a closed endpoint; Redis is SIGKILLed and replays its AOF; then the endpoint is back."""
+    system.receiver.down("closed")
+    load.join()
+    System.wait(lambda: system.census(load.versions).settled, 180, "every accepted article stored")
+    time.sleep(2)  # past appendfsync everysec: what the kill may lose is the deliverer's rescheduling, not the outbox
+    pending = system.redis.hlen(WebhookKeys(system.settings).deliveries)
+    engines.redis.kill()
+    time.sleep(3)
+    engines.redis.start()  # replays its append-only file
+    System.wait(lambda: system.redis.ping(), 30, "Redis back")
+    after = system.redis.hlen(WebhookKeys(system.settings).deliveries)
+    system.notes.append(f"pending_at_kill={pending} pending_after_replay={after}")
+    time.sleep(2)  # the deliverer meets Redis again and the closed endpoint once more
+    system.receiver.up()
+    return time.monotonic()
+
+
 POISONS = ("POISON-RAISE", "POISON-CRASH", "POISON-HANG", "POISON-HARDHANG")
 
 
@@ -147,6 +206,16 @@ SCENARIOS = [
     ),
     Scenario("9-poison-articles", poison, app="tests.chaos.poison_app", make=poisoned_article),
     Scenario("10-cluster-node-sigkill", cluster_node_kill, engine="cluster"),
+    Scenario("11-webhook-receiver-down", receiver_down, before_load=close_receiver),
+    # The first indexer is the killing one; the fault starts a second killing one, then a normal one.
+    # The visibility timeout as short as the limits allow (> 12 s hard limit + 8 s backoff): the batches come back sooner.
+    Scenario(
+        "12-indexer-sigkill-before-matching",
+        indexer_killed_before_matching,
+        indexer_app=KILLING_INDEXER,
+        extra_env={"VISIBILITY_TIMEOUT_S": "22", "SWEEP_AFTER_S": "27"},
+    ),
+    Scenario("13-redis-sigkill-deliveries-pending", redis_kill_deliveries_pending, rate_per_s=CHAOS_N / 15),
 ]
 
 

@@ -12,6 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import redis
 import requests
@@ -21,6 +22,8 @@ from shared.es.index import drop_namespace, ensure_index
 from shared.redis_client import connect
 from shared.settings import Settings
 from tests.chaos.census import Accepted, Census, dead_letters, take_census, writes_in_logs
+from tests.chaos.receiver import Receiver
+from tests.chaos.topics import TopicCensus, create_topics, read_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -44,6 +47,15 @@ CHAOS_ENV = {
     "SWEEP_AFTER_S": "35",
     "SWEEP_INTERVAL_S": "5",
     "SNAPSHOT_INTERVAL_S": "0",  # no scheduled snapshots of a scenario's index into the shared repository
+    # Topics and webhooks (tests/chaos/topics.py): every event kept for the census, a receiver on 127.0.0.1, and a
+    # deliverer that tries again within seconds (backoff 1-8 s, endpoint pauses of at most 10 s).
+    "TOPIC_EVENTS_BACKLOG": "1000000",
+    "WEBHOOK_FETCH_ADDRESSES": "loopback",
+    "WEBHOOK_TIMEOUT_S": "2",
+    "WEBHOOK_BACKOFF_BASE_S": "1",
+    "WEBHOOK_BACKOFF_MAX_S": "8",
+    "WEBHOOK_PAUSE_MAX_S": "10",
+    "WEBHOOKS_METRICS_PORT": "0",
 }
 
 
@@ -62,6 +74,10 @@ class System:
     namespace: str = ""
     ingest_port: int = 0
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    receiver: Receiver = field(default_factory=Receiver)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a fault saw, printed after the scenario's line
+    down_since: float = 0.0  # when a fault that started with the load began (time.monotonic())
 
     def __post_init__(self) -> None:
         self.namespace = self.namespace or f"chaos-{self.scenario}-{uuid.uuid4().hex[:6]}"
@@ -105,13 +121,20 @@ class System:
         self.wait(lambda: log.read_text(errors="replace").count(" ready.") > seen, 120, f"{name} ready")
         self.wait(lambda: len(self.children(name)) >= concurrency, 60, f"{name} pool")
 
-    def start_indexer(self, name: str = "indexer") -> None:
-        argv = [str(BIN / "celery"), "-A", "services.indexer.app", "worker", "--loglevel", "INFO"]
+    def start_indexer(self, name: str = "indexer", app: str = "services.indexer.app") -> None:
+        argv = [str(BIN / "celery"), "-A", app, "worker", "--loglevel", "INFO"]
         argv += ["-n", f"{name}-{uuid.uuid4().hex[:4]}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
         log = self.logs / f"{name}.log"
         seen = log.read_text(errors="replace").count(" ready.") if log.exists() else 0
         self._start(name, argv)
         self.wait(lambda: log.read_text(errors="replace").count(" ready.") > seen, 120, f"{name} ready")
+
+    def start_deliverer(self) -> None:
+        """The webhook deliverer (`python -m services.webhooks`), one process as in production."""
+        log = self.logs / "webhooks.log"
+        seen = log.read_text(errors="replace").count("deliverer started") if log.exists() else 0
+        self._start("webhooks", [str(BIN / "python"), "-m", "services.webhooks"])
+        self.wait(lambda: log.read_text(errors="replace").count("deliverer started") > seen, 60, "webhook deliverer")
 
     def start_beat(self) -> None:
         """Celery beat: the in-flight sweep every SWEEP_INTERVAL_S (and feed ticks), its schedule in the log folder."""
@@ -144,6 +167,7 @@ class System:
             self.processes.pop(name, None)
 
     def cleanup(self) -> None:
+        self.receiver.stop()
         try:
             drop_namespace(self.es, self.settings.index_alias)
             for key in self.redis.scan_iter(f"{self.namespace}:*", count=1000):
@@ -169,3 +193,13 @@ class System:
         """Stored documents, dead letters and the indexer's writes (every indexer log of this scenario, restarts included)."""
         writes = writes_in_logs(sorted(self.logs.glob("indexer*.log")))
         return take_census(self.es, self.settings.index_alias, accepted, dead_letters(self.redis, self.settings), writes)
+
+    def create_topics(self) -> None:
+        """The receiver listening, and the topics saved (two with a webhook to it): before the load."""
+        self.receiver.start()
+        self.topics = create_topics(self.redis, self.settings, self.receiver.url)
+        self.receiver.secrets.update({t["id"]: t["webhook_secret"] for t in self.topics if t.get("webhook_secret")})
+
+    def topic_census(self) -> TopicCensus:
+        """Each topic's events against its own search over the stored articles, each delivery against the receiver."""
+        return read_topics(self.es, self.redis, self.settings, self.topics, self.receiver.received())
