@@ -119,7 +119,7 @@ def write_batch(items: list[Item]) -> Settlement:
                 raise EngineUnavailable(f"Elasticsearch unreachable for {settings.index_outage_hold_s:.0f}s") from exc
     result = settle(plan, outcome, settings.task_max_retries)
     by_id = {d["id"]: d for d in documents}
-    match_topics(result.indexed, by_id)
+    match_topics(result.indexed, by_id, hold_until)
     record(result, by_id)
     log.info(
         "batch of %d: %d indexed, %d superseded, %d to retry, %d dead-lettered",
@@ -132,12 +132,20 @@ def write_batch(items: list[Item]) -> Settlement:
     return result
 
 
-def match_topics(written: list[Item], documents: dict[str, dict[str, Any]]) -> None:
-    """Before anything of the batch is settled: a failure puts the whole batch back, to be written and matched again."""
-    try:
-        topic_step().run(es(), written, documents)
-    except (MatchingFailed, TransportError, EsApiError, redis.RedisError) as exc:
-        raise EngineUnavailable(f"topic matching: {type(exc).__name__}: {exc}") from exc
+def match_topics(written: list[Item], documents: dict[str, dict[str, Any]], hold_until: float) -> None:
+    """Before anything of the batch is settled. Elasticsearch gone after the bulk write: the batch waits for it within
+    the same hold as the write; any other failure puts the whole batch back, to be written and matched again."""
+    while True:
+        try:
+            topic_step().run(es(), written, documents)
+            return
+        except (MatchingFailed, TransportError, EsApiError, redis.RedisError) as exc:
+            reason = f"topic matching: {type(exc).__name__}: {bounded_reason(str(exc))}"
+            if isinstance(exc, redis.RedisError) or engine_reachable():
+                raise EngineUnavailable(reason) from exc
+            log.warning("Elasticsearch unreachable (%s): a written batch of %d waits for it", reason, len(written))
+            if not wait_for_engine(engine_reachable, hold_until, settings.index_probe_interval_s):
+                raise EngineUnavailable(reason) from exc
 
 
 def engine_reachable() -> bool:
