@@ -268,8 +268,14 @@ def topic_params(match: dict[str, Any]) -> SearchParams:
     return SearchParams(q=match.get("q") or "", filters=match.get("filters") or {}, include_duplicates=True, geo=geo)
 
 
-def topic_match_body(params: SearchParams, ids: list[str]) -> dict[str, Any]:
-    """Which of these articles the topic's search finds: unscored, ids only."""
-    must = text_query(params.q, params.filters.get("language")) if params.q.strip() else {"match_all": {}}
-    clauses = [must, *facet_filters(params).values(), *geo_filters(params.geo), {"ids": {"values": ids}}]
+def topic_match_body(params: SearchParams, ids: list[str], languages: list[str] | None = None) -> dict[str, Any]:
+    """Which of these articles the topic's search finds: the same matching as a search (unscored), ids only.
+
+    `languages`: the language codes of these articles; the stemmed clauses of other languages are left out, as they
+    could match none of them (None: every language, as a search has)."""
+    wanted = params.filters.get("language") or sorted(LANGUAGES)
+    if languages is not None:
+        wanted = [code for code in wanted if code in languages]
+    text = matching(params.q, [code for code in wanted if code in LANGUAGES]) if params.q.strip() else {"match_all": {}}
+    clauses = [text, *facet_filters(params).values(), *geo_filters(params.geo), {"ids": {"values": ids}}]
     return {"query": {"bool": {"filter": clauses}}, "size": len(ids), "_source": False, "track_total_hits": False}

@@ -3,7 +3,8 @@
 Elasticsearch verifies every candidate (shared/topics/matcher.py); this index only has to never leave out a
 topic that would match. A topic's requirements are what any article it matches must hold:
 - its facet filters (location, country, source, language), exact as keyword fields compare them;
-- with a conjunctive `q` (no `|`/OR, no parentheses): every wanted word, as the word or its stem in some language;
+- with a conjunctive `q` (no `|`/OR, no parentheses): every wanted word, as the word or its stem in some language,
+  and each phrase word after word (as words, or as stems of some language);
 - with a disjunctive `q` and no exclusion: at least one wanted word;
 - a place filter (near, bbox): a dateline place with coordinates.
 A `q` this cannot reduce (`word*`, exclusions beside OR, nothing but exclusions, scripts that Elasticsearch's
@@ -17,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from shared.analysis.query import tokenize
@@ -40,11 +42,30 @@ def word_keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase the article must hold word after word, as its words (title, subtitle, body, dateline place) or as stems
+    (the `*_stem` fields, and the dateline place, which the stemmed query also searches): every pair of neighbouring
+    words of the phrase must stand side by side somewhere in the article, which any match needs (not the converse)."""
+
+    variants: tuple[frozenset[str], ...]  # the phrase's neighbour pairs: as words, and as stems in each language
+
+
+def pair(first: str, second: str) -> str:
+    return f"{first}\x00{second}"
+
+
+def pairs(sequence: list[str] | tuple[str, ...], heads: set[str] | None = None) -> set[str]:
+    """Neighbouring tokens of a sequence (only those starting with one of `heads`, when given)."""
+    return {pair(a, b) for a, b in pairwise(sequence) if heads is None or a in heads}
+
+
 @dataclass
 class Requirement:
     topic: int  # its place in the matcher's topic list
     terms: list[frozenset[str]] = field(default_factory=list)  # each: keys of which the article must hold one
     any_term: bool = False  # one satisfied term is enough (a disjunctive q)
+    phrases: list[Phrase] = field(default_factory=list)  # each must be held word after word (a conjunctive q)
     filters: dict[str, set[str]] = field(default_factory=dict)  # facet -> accepted values
     needs_place: bool = False
 
@@ -56,7 +77,9 @@ class Requirement:
         if not self.terms:
             return True
         satisfied = (not keys.isdisjoint(doc.keys) for keys in self.terms)
-        return any(satisfied) if self.any_term else all(satisfied)
+        if self.any_term:
+            return any(satisfied)
+        return all(satisfied) and all(any(v <= doc.pairs for v in p.variants) for p in self.phrases)
 
 
 @dataclass
@@ -64,6 +87,7 @@ class Doc:
     keys: set[str]
     facets: dict[str, Any]
     placed: bool
+    pairs: set[str] = field(default_factory=set)  # neighbouring words, and neighbouring stems, of every searched field
 
 
 def _facet_value(doc: dict[str, Any], path: str) -> Any:
@@ -73,25 +97,31 @@ def _facet_value(doc: dict[str, Any], path: str) -> Any:
     return value
 
 
-def doc_view(doc: dict[str, Any]) -> Doc:
+def doc_view(doc: dict[str, Any], heads: set[str] | None = None) -> Doc:
+    """What the requirements look at in an article; `heads`: the first tokens of every phrase any topic wants (the
+    article's neighbouring tokens are only kept when they start one)."""
     location = doc.get("location") or {}
-    texts = [doc.get(name) or "" for name in ("title", "subtitle", "body")] + [
-        location.get("city") or "",
-        location.get("country") or "",
-    ]
-    keys = {w for text in texts for w in words(text)}
-    for name in ("title_stem", "subtitle_stem", "body_stem"):
-        keys.update((doc.get(name) or "").split())
+    texts = [words(doc.get(name) or "") for name in ("title", "subtitle", "body")]
+    places = [words(location.get("city") or ""), words(location.get("country") or "")]
+    stemmed = [(doc.get(name) or "").split() for name in ("title_stem", "subtitle_stem", "body_stem")]
+    keys = {w for sequence in texts + places + stemmed for w in sequence}
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
     keys.update(FACET_KEY.format(facet=f, value=v) for f, v in facets.items() if v is not None)
-    return Doc(keys=keys, facets=facets, placed=bool(location.get("geo")))
+    neighbours = {p for sequence in texts + places + stemmed for p in pairs(sequence, heads)}
+    return Doc(keys, facets, bool(location.get("geo")), neighbours)
 
 
-def _terms(q: str) -> tuple[list[str], bool, bool] | None:
-    """(wanted words, disjunctive, excludes) of a q this index can use; None when it cannot."""
+@dataclass
+class Terms:
+    wanted: list[str]  # every word the query wants (phrases' too)
+    phrases: list[list[str]]  # the phrases it wants word after word (no slop)
+    disjunctive: bool
+
+
+def _terms(q: str) -> Terms | None:
+    """What an article must hold for q to match it, when this index can tell; None when it cannot."""
     tokens = tokenize(q)
-    wanted: list[str] = []
-    disjunctive = any(t.kind == "op" and t.text in ("|", "(", ")") for t in tokens)
+    found = Terms([], [], any(t.kind == "op" and t.text in ("|", "(", ")") for t in tokens))
     excludes, pending_neg = False, False
     for t in tokens:
         if t.kind == "neg":
@@ -100,11 +130,18 @@ def _terms(q: str) -> tuple[list[str], bool, bool] | None:
         if t.kind == "word" and t.text.endswith("*"):
             return None
         if t.kind in ("word", "phrase") and not pending_neg:
-            wanted += [w for w in t.text.split() if words(w)]
+            found.wanted += [w for w in t.text.split() if words(w)]
+            if t.kind == "phrase" and not t.slop and len(words(t.text)) > 1:
+                found.phrases.append(words(t.text))
         pending_neg = False
-    if not wanted or (disjunctive and excludes) or any(_PER_CHARACTER.search(w) for w in wanted):
+    if not found.wanted or (found.disjunctive and excludes) or any(_PER_CHARACTER.search(w) for w in found.wanted):
         return None
-    return wanted, disjunctive, excludes
+    return found
+
+
+def phrase(parts: list[str]) -> Phrase:
+    variants = {tuple(stem_words(parts, code)) for code in LANGUAGES} | {tuple(parts)}
+    return Phrase(tuple(frozenset(pairs(v)) for v in sorted(variants)))
 
 
 def requirement(position: int, match: dict[str, Any]) -> Requirement:
@@ -113,9 +150,9 @@ def requirement(position: int, match: dict[str, Any]) -> Requirement:
     req = Requirement(topic=position, filters=filters, needs_place=needs_place)
     parsed = _terms(match.get("q") or "") if (match.get("q") or "").strip() else None
     if parsed:
-        wanted, disjunctive, _ = parsed
-        req.terms = list(dict.fromkeys(word_keys(w) for w in wanted))
-        req.any_term = disjunctive
+        req.terms = list(dict.fromkeys(word_keys(w) for w in parsed.wanted))
+        req.any_term = parsed.disjunctive
+        req.phrases = [] if parsed.disjunctive else [phrase(p) for p in parsed.phrases]
     elif (match.get("q") or "").strip():
         req.terms = []  # a q this index cannot use: Elasticsearch alone decides
     return req
@@ -128,6 +165,7 @@ class CandidateIndex:
     requirements: list[Requirement]
     filed: dict[str, list[Requirement]] = field(default_factory=dict)
     always: list[Requirement] = field(default_factory=list)
+    heads: set[str] = field(default_factory=set)  # first tokens of every phrase variant
 
     @classmethod
     def build(cls, matches: Iterable[dict[str, Any]]) -> CandidateIndex:
@@ -137,6 +175,7 @@ class CandidateIndex:
     def of(cls, requirements: list[Requirement]) -> CandidateIndex:
         """The index of requirements already made (each `topic` its place in the list)."""
         index = cls(requirements=requirements)
+        index.heads = {head.split("\x00")[0] for req in requirements for p in req.phrases for v in p.variants for head in v}
         for req in index.requirements:
             for key in index.filing_keys(req):
                 index.filed.setdefault(key, []).append(req)
@@ -157,7 +196,7 @@ class CandidateIndex:
         """Topic position -> ids of the batch's articles it could match."""
         found: dict[int, list[str]] = {}
         for doc in docs:
-            view = doc_view(doc)
+            view = doc_view(doc, self.heads)
             filed = {id(r): r for key in view.keys for r in self.filed.get(key, ())}
             for req in [*filed.values(), *self.always]:
                 if req.holds(view):

@@ -2,13 +2,13 @@
 candidate topic's own search run by Elasticsearch on just its candidate articles, all in msearch requests.
 
 Elasticsearch has the last word on every match, so a topic matches what `GET /v1/search` with its query would
-find. The matcher is rebuilt only when a topic changes (`topics:version`); the topics' request bodies are built
-once per rebuild, with the batch's ids put in at match time.
+find. The matcher is rebuilt only when a topic changes (`topics:version`), reusing what it made of the topics that
+did not; each search's body is made at match time, with the ids of the topic's candidates and only the stemmed
+clauses of their languages (a clause for another language could match none of them).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -17,7 +17,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 
 from shared.delivery.retry import is_transient_status
-from shared.es.queries import topic_match_body, topic_params
+from shared.es.queries import SearchParams, topic_match_body, topic_params
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
 from shared.topics.candidates import CandidateIndex, Requirement, requirement
 
@@ -31,9 +31,9 @@ class MatchingFailed(Exception):
 
 @dataclass(frozen=True)
 class Compiled:
-    """What matching needs of one topic, made once per version of it: its request body and its requirement."""
+    """What matching needs of one topic, made once per version of it: its search and its requirement."""
 
-    body: dict[str, Any]
+    params: SearchParams
     requirement: Requirement
 
 
@@ -42,7 +42,7 @@ def _key(topic: dict[str, Any]) -> tuple[str, str]:
 
 
 def compile_topic(topic: dict[str, Any]) -> Compiled:
-    return Compiled(topic_match_body(topic_params(topic["match"]), []), requirement(0, topic["match"]))
+    return Compiled(topic_params(topic["match"]), requirement(0, topic["match"]))
 
 
 @dataclass
@@ -50,8 +50,7 @@ class Matcher:
     version: int
     topics: list[dict[str, Any]]
     index: CandidateIndex
-    bodies: list[dict[str, Any]]
-
+    params: list[SearchParams]
     compiled: dict[tuple[str, str], Compiled] = field(default_factory=dict)
 
     @classmethod
@@ -63,7 +62,7 @@ class Matcher:
         compiled = {key: known.get(key) or compile_topic(topic) for topic in usable if (key := _key(topic))}
         parts = [compiled[_key(topic)] for topic in usable]
         index = CandidateIndex.of([replace(part.requirement, topic=i) for i, part in enumerate(parts)])
-        matcher = cls(version, usable, index, [part.body for part in parts], compiled)
+        matcher = cls(version, usable, index, [part.params for part in parts], compiled)
         reused = sum(1 for key in compiled if key in known)
         log.info("topic matcher built: %d topics (%d reused) in %.2fs", len(usable), reused, time.perf_counter() - started)
         return matcher
@@ -81,12 +80,13 @@ class Matcher:
         if refresh:
             es.indices.refresh(index=alias)
         pending = sorted(candidates.items())
+        languages = {doc["id"]: doc.get("language") for doc in docs}
         found: dict[int, list[str]] = {}
         for _attempt in range(ITEM_ATTEMPTS):
             failed: list[tuple[int, list[str]]] = []
             for start in range(0, len(pending), items_per_request):
                 chunk = pending[start : start + items_per_request]
-                failed += self._verify(es, alias, chunk, found)
+                failed += self._verify(es, alias, chunk, languages, found)
             if not failed:
                 break
             pending = failed
@@ -96,17 +96,18 @@ class Matcher:
         return [(self.topics[t], by_id[i]) for t, ids in sorted(found.items()) for i in ids if i in by_id]
 
     def _verify(
-        self, es: Elasticsearch, alias: str, chunk: list[tuple[int, list[str]]], found: dict[int, list[str]]
+        self,
+        es: Elasticsearch,
+        alias: str,
+        chunk: list[tuple[int, list[str]]],
+        languages: dict[str, str | None],
+        found: dict[int, list[str]],
     ) -> list[tuple[int, list[str]]]:
         """Run each topic's search on its candidates; the items Elasticsearch failed are returned to be asked again."""
         searches: list[dict[str, Any]] = []
         for position, ids in chunk:
-            body = copy.copy(self.bodies[position])
-            body["query"] = {
-                "bool": {"filter": [*self.bodies[position]["query"]["bool"]["filter"][:-1], {"ids": {"values": ids}}]}
-            }
-            body["size"] = len(ids)
-            searches += [{"index": alias}, body]
+            present = sorted({code for i in ids if (code := languages.get(i))})
+            searches += [{"index": alias}, topic_match_body(self.params[position], ids, present)]
         # Every response is kept (no filter_path): an item's place in the answer is what ties it to its topic.
         try:
             responses = es.msearch(searches=searches)["responses"]
@@ -118,7 +119,9 @@ class Matcher:
                 return []
             # One unreadable body refuses the whole request: halves, until only that topic is left out.
             half = len(chunk) // 2
-            return self._verify(es, alias, chunk[:half], found) + self._verify(es, alias, chunk[half:], found)
+            return self._verify(es, alias, chunk[:half], languages, found) + self._verify(
+                es, alias, chunk[half:], languages, found
+            )
         failed: list[tuple[int, list[str]]] = []
         for (position, ids), response in zip(chunk, responses, strict=True):
             status = int(response.get("status") or 200)

@@ -21,7 +21,7 @@ import orjson
 
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
-from tests.bench import engine, ingest, normalization, report, search
+from tests.bench import engine, ingest, normalization, report, search, topics
 from tests.bench.articles import ArticleGenerator, documents
 from tests.bench.cpu import Meter
 from tests.bench.sizes import FULL, QUICK, Sizes
@@ -140,22 +140,44 @@ def system_phases(gen: ArticleGenerator, sizes: Sizes, stack: Any, results: dict
     log("tuning: the search service under gunicorn's sync workers (2, no threads), same index")
     restart_search(stack, StackKnobs(search_class="sync"))
     results["search_sync"] = run_search(stack, measured_pids(stack), sizes, (4, 16))
+    save(results, out_dir)
+    results["topics"] = run_topics(gen, sizes, stack, eng["docs_per_s"], out_dir, results["meta"])
 
 
-def run(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> dict[str, Any]:
+def run_topics(gen: ArticleGenerator, sizes: Sizes, stack: Any, engine_rate: float, out_dir: Path, meta: dict) -> dict:
+    """7. Topics, last (they stay saved): topics.json, topics.md and its plots beside the other results."""
+    measured = topics.run(stack, gen, sizes, engine_rate, log)
+    measured["meta"] = meta | {"finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M}", "load_end": round(os.getloadavg()[0], 2)}
+    return topics.write(measured, out_dir)
+
+
+def run_topics_only(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> dict[str, Any]:
+    """`--only topics`: the engine's limit for reference, then (7); writes the topics files only."""
     gen = ArticleGenerator(SEED)
-    started, load_start = datetime.now(UTC), os.getloadavg()[0]
-    results: dict[str, Any] = {}
-    results["meta"] = {
+    results = {"meta": meta(sizes, command, service_env)}
+    with bench_stack(StackKnobs(), service_env) as stack:
+        log(f"stack up in namespace {stack.namespace}; 1. engine bulk limit (reference)")
+        eng = run_engine(gen, sizes, stack, measured_pids(stack))
+        results["topics"] = run_topics(gen, sizes, stack, eng["docs_per_s"], out_dir, results["meta"])
+    return results
+
+
+def meta(sizes: Sizes, command: str, service_env: dict[str, str]) -> dict[str, Any]:
+    return {
         "mode": sizes.name,
         "seed": SEED,
         "cpus": os.cpu_count(),
         "command": command,
-        "started": f"{started:%Y-%m-%d %H:%M}",
-        "load_start": round(load_start, 2),
+        "started": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        "load_start": round(os.getloadavg()[0], 2),
         "sizes": sizes.__dict__,
         "service_env": service_env,
     }
+
+
+def run(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> dict[str, Any]:
+    gen = ArticleGenerator(SEED)
+    results: dict[str, Any] = {"meta": meta(sizes, command, service_env)}
     log("5. normalization alone")
     results["normalization"] = normalization.normalization(gen.articles(0, sizes.norm_pages), sizes.repeats)
     save(results, out_dir)
@@ -195,14 +217,19 @@ def main(argv: list[str] | None = None) -> int:
         help="extra environment of the services under test (a before/after of a tuning change)",
     )
     parser.add_argument("--set", action="append", default=[], metavar="SIZE=N", help="override one size of sizes.py")
+    parser.add_argument("--only", choices=("topics",), help="one measurement alone (7. topics: writes its files only)")
     args = parser.parse_args(argv)
     service_env = dict(item.split("=", 1) for item in args.service_env)
     sizes = with_overrides(QUICK if args.quick else FULL, args.set)
     out = args.out or (ROOT / "test-output" / "bench-quick" if args.quick else Path(__file__).parent / "results")
     t0 = time.monotonic()
     command = "make bench QUICK=1" if args.quick else "make bench"
-    if args.service_env or args.set:
+    if args.service_env or args.set or args.only:
         command = " ".join([".venv/bin/python -m tests.bench", *argv_or_sys(argv)])
+    if args.only == "topics":
+        print(topics.markdown(run_topics_only(sizes, out, command, service_env)["topics"]))
+        log(f"done in {time.monotonic() - t0:.0f}s; results in {out}")
+        return 0
     results = run(sizes, out, command, service_env)
     print(report.table(results))
     log(f"done in {time.monotonic() - t0:.0f}s; results in {out}")

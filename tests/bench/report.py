@@ -99,9 +99,39 @@ def table(r: dict[str, Any]) -> str:
             "",
         )
     )
+    rows += _topic_rows(r.get("topics"))
     lines = ["| measurement | result | detail | ratio / target | wall time and CPU by side |", "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _topic_rows(t: dict[str, Any] | None) -> list[tuple[str, ...]]:
+    """7. Topics (tests/bench/topics.py; every figure in topics.md): the most topics measured, and the delivery run."""
+    if not t:
+        return []
+    most, none = t["levels"][-1], t["levels"][0]
+    rows = [
+        (
+            f"7a. End-to-end JSON with {most['topics']:,} topics",
+            f"{most['articles_per_s']:g} articles/s",
+            f"0 topics {none['articles_per_s']:g}/s; matching {most['match_ms_per_batch']:g} ms per batch, "
+            f"{most['matches_per_article']:g} matches per article",
+            f"{most['ratio_to_no_topics']:g} of 0 topics; {most['ratio_to_engine']:g} of (1)",
+            _cpu(most),
+        )
+    ]
+    lat = t.get("latency")
+    if lat:
+        rows.append(
+            (
+                f"7b. Webhook delivery, 202 → received ({lat['topics']:,} topics)",
+                f"p50 {lat['p50_s']:g}s, p90 {lat['p90_s']:g}s, p99 {lat['p99_s']:g}s",
+                f"{lat['delivered']} of {lat['expected']} delivered, {lat['duplicates']} duplicates; {lat['rate_sent']:g}/s",
+                "target p50 ≤ 2s, p99 ≤ 5s",
+                "",
+            )
+        )
+    return rows
 
 
 def markdown(r: dict[str, Any]) -> str:

@@ -57,3 +57,11 @@ def test_a_place_filter_needs_coordinates() -> None:
     placed = doc("c", "Floods", location={"city": "Astana", "geo": {"lat": 51.1, "lon": 71.4}})
     near = {"q": "", "filters": {}, "near": [51.0, 71.0], "within": "50km"}
     assert candidates([near], [FLOOD, placed]) == {0: ["c"]}
+
+
+def test_a_phrase_needs_its_words_side_by_side_as_words_or_stems() -> None:
+    apart = doc("c", "The road to the river closed")
+    together = doc("d", "Rivers' roads closed", "The river road reopened.")
+    stemmed = doc("e", "Flooding rivers roads")
+    found = candidates([topic('"river road"'), topic('"flooded river"'), topic('"river road"~3')], [apart, together, stemmed])
+    assert found == {0: ["d", "e"], 1: ["e"], 2: ["c", "d", "e"]}  # "rivers roads": the stems; with slop: the words
