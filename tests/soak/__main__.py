@@ -27,7 +27,7 @@ from tests.soak import checks
 from tests.soak.accounting import run_census, settle
 from tests.soak.episode import Run, baseline, run_step
 from tests.soak.freshness import Watcher
-from tests.soak.plan import FRESHNESS_TARGET_S, LONG, SHORT, Plan
+from tests.soak.plan import FRESHNESS_TARGET_S, LONG, SHORT, TOPIC_SETTLE_S, Plan
 from tests.soak.report import StepResult, write
 from tests.soak.stack import OUTPUT, ROOT, Engines, Stack, only_run
 from tests.soak.whereabouts import whereabouts
@@ -67,6 +67,7 @@ def final_lines(run: Run, results: list[StepResult], gate: bool, started: float)
     if census and census.missing_ids:
         where = whereabouts(run.stack.redis, run.stack.settings, census.missing_ids)
         lines += [f"    missing {i}: {place}" for i, place in sorted(where.items())]
+    ok &= topics_line(run, lines)
     redis_heals = [datetime.fromisoformat(r.healed_at) for r in results if r.kind.startswith("redis-")]
     for passed, line in (
         checks.services_check(run.stack),
@@ -85,6 +86,18 @@ def final_lines(run: Run, results: list[StepResult], gate: bool, started: float)
         f"(freshness gate {'on' if gate else 'off'}); {time.monotonic() - started:.0f} s, load {load()}: {verdict}"
     )
     return ok, lines
+
+
+def topics_line(run: Run, lines: list[str]) -> bool:
+    """The topic census of the whole run on the same long-lived processes: each story a topic's search finds has one
+    event, each event's webhook arrived (signed, redelivered only under its own id); waits for the deliveries still
+    paused or backing off after the receiver came back."""
+    final = settle(run.stack.topic_census, TOPIC_SETTLE_S)
+    topics = final.census
+    lines.append(f"topics {topics.line() if topics else 'topic_census=none'} waited_s={final.after_s:.0f}")
+    if topics and not topics.held:
+        lines.append(f"    topics FAILED: {topics.examples()}")
+    return topics is not None and topics.held
 
 
 def headline(plan: Plan, folder: Path, stack: Stack, overrides: dict[str, str]) -> list[str]:

@@ -10,14 +10,23 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from tests.chaos.census import Accepted, Census, count, dead_letters, stored_documents, writes_in_logs
 from tests.soak.stack import Stack
 
 
+class Count(Protocol):
+    @property
+    def settled(self) -> bool: ...
+
+
+C = TypeVar("C", bound=Count)
+
+
 @dataclass
-class Settled:
-    census: Census | None  # None: no census could be taken (an engine still away)
+class Settled(Generic[C]):
+    census: C | None  # None: no census could be taken (an engine still away)
     after_s: float  # from the start of the wait until settled, or the whole wait when it never was
 
     @property
@@ -37,10 +46,11 @@ def run_census(stack: Stack, accepted: Accepted) -> Census:
     return stack.census(accepted)
 
 
-def settle(take: Callable[[], Census], timeout: float, every: float = 2.0) -> Settled:
-    """Take the census until every accepted article is searchable in its last version or dead-lettered."""
+def settle(take: Callable[[], C], timeout: float, every: float = 2.0) -> Settled[C]:
+    """Take the census until it is settled: every accepted article searchable in its last version or dead-lettered
+    (the article census), every match recorded and delivered (the topic census, tests/chaos/topics.py)."""
     started = time.monotonic()
-    census: Census | None = None
+    census: C | None = None
     while True:
         try:
             census = take()

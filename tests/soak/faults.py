@@ -1,4 +1,4 @@
-"""The five faults, each a strike and a heal on the running system. `heal` returns once the engine answers again
+"""The six faults, each a strike and a heal on the running system. `heal` returns once the engine answers again
 (Redis a PING, Elasticsearch its cluster health): the moment the post-heal freshness is measured from."""
 
 from __future__ import annotations
@@ -77,10 +77,19 @@ def pool_refilled(engines: Engines, stack: Stack) -> None:
     Stack.wait(lambda: len(stack.children("worker")) >= 2, 60, "the worker pool refilled")
 
 
+def receiver_down(engines: Engines, stack: Stack) -> None:
+    stack.receiver.down()  # its port closed: every delivery fails to connect, the endpoint pauses
+
+
+def receiver_up(engines: Engines, stack: Stack) -> None:
+    stack.receiver.up()
+
+
 FAULTS = {
     "redis-kill": Fault(redis_kill, redis_restart),
     "redis-stop": Fault(redis_stop, redis_cont),
     "es-stop": Fault(es_stop, es_start),
     "es-sigstop": Fault(es_sigstop, es_sigcont),
     "worker-child-kill": Fault(worker_child_kill, pool_refilled),
+    "receiver-down": Fault(receiver_down, receiver_up),
 }

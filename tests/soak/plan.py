@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("redis-kill", "redis-stop", "es-stop", "es-sigstop", "worker-child-kill")
+KINDS = ("redis-kill", "redis-stop", "es-stop", "es-sigstop", "worker-child-kill", "receiver-down")
 CONDITIONS = ("load", "idle", "buffered")
+# Longest wait at the end for every topic match to be delivered: production's webhook backoff and endpoint pauses
+# (WEBHOOK_PAUSE_MAX_S, 30 min) can hold deliveries that long after a receiver comes back; the runs put the
+# receiver's outage early so that they are flowing again well before.
+TOPIC_SETTLE_S = 300
 BUFFERED_PROBES = 3  # single articles sent just before a `buffered` strike: far below INDEX_BATCH_MAX_DOCS (500)
 
 
@@ -70,6 +74,8 @@ SHORT = Plan(
         final_settle_s=30,
     ),
     (
+        # First, so that its deliveries (paused by the endpoint's failures) are long flowing again by the final census.
+        Step("receiver-down", "load", 60),
         Step("redis-kill", "buffered", 30),
         Step("redis-stop", "idle", 35),
         Step("es-stop", "load", 20),  # + about 15-25 s of start: 35-45 s without Elasticsearch
@@ -86,6 +92,7 @@ _OUTAGES = {
     "es-stop": (30, 90, 60),  # + its start
     "es-sigstop": (120, 60, 90),
     "worker-child-kill": (0, 0, 0),
+    "receiver-down": (120, 300, 180),  # a webhook receiver down for minutes
 }
 LONG = Plan(
     "long",
@@ -104,7 +111,7 @@ LONG = Plan(
         Step(kind, condition, _OUTAGES[kind][i])
         for i, condition in enumerate(CONDITIONS)
         for kind in KINDS
-        if not (kind == "worker-child-kill" and condition == "buffered")  # the indexer's buffer is not the worker's
+        if not (kind in ("worker-child-kill", "receiver-down") and condition == "buffered")  # not the indexer's buffer
     ),
     freshness_gate=True,
 )
