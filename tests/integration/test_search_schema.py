@@ -64,6 +64,9 @@ def test_search_api_answers_as_its_spec_says(stack: Stack, mode: GenerationMode)
             continue
         if mode == GenerationMode.NEGATIVE and "{id}" in operation.path:
             continue  # any string is a valid id (it answers 404): nothing to negate
+        raw = operation.definition.raw
+        if mode == GenerationMode.NEGATIVE and not raw.get("parameters") and "requestBody" not in raw:
+            continue  # takes nothing (GET /v1/topics): nothing to negate
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
