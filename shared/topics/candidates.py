@@ -27,8 +27,8 @@ from shared.es.fields import FACETS
 
 # Han, kana, Hangul, Thai, Lao, Khmer, Myanmar...: the standard tokenizer makes a token of each character there.
 _PER_CHARACTER = re.compile("[\u0e00-\u109f\u1780-\u17ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
-_ALGORITHMS = sorted(set(LANGUAGES.values()))
-_CODE_OF = {algorithm: code for code, algorithm in sorted(LANGUAGES.items(), reverse=True)}
+# One language code per Snowball algorithm (several codes share one): every stem a word can have in our index.
+_STEMMING = sorted({algorithm: code for code, algorithm in sorted(LANGUAGES.items(), reverse=True)}.values())
 FACET_KEY = "\x00{facet}\x00{value}"  # a facet value among an article's keys: filter-only topics are filed under it
 
 
@@ -37,8 +37,8 @@ def word_keys(word: str) -> frozenset[str]:
     """The keys under which an article holds this query word: the word's parts and their stems in every language."""
     parts = words(word)
     keys = set(parts)
-    for algorithm in _ALGORITHMS:
-        keys.update(stem_words(parts, _CODE_OF[algorithm]))
+    for code in _STEMMING:
+        keys.update(stem_words(parts, code))
     return frozenset(keys)
 
 
@@ -140,7 +140,7 @@ def _terms(q: str) -> Terms | None:
 
 
 def phrase(parts: list[str]) -> Phrase:
-    variants = {tuple(stem_words(parts, code)) for code in LANGUAGES} | {tuple(parts)}
+    variants = {tuple(stem_words(parts, code)) for code in _STEMMING} | {tuple(parts)}
     return Phrase(tuple(frozenset(pairs(v)) for v in sorted(variants)))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from typing import Any
 
 import redis
@@ -122,7 +121,3 @@ class TopicStore:
         pipe.hvals(self.keys.records)
         version, raws = pipe.execute()
         return int(version or 0), [json.loads(raw) for raw in raws]
-
-
-def epoch_ms() -> int:
-    return int(time.time() * 1000)
