@@ -275,8 +275,10 @@ class Settings(BaseSettings):
     topic_streams_per_client: int = Field(
         5, description="SSE connections one API key (without keys: one client address) may hold open at once; past it a 429."
     )
-    topic_msearch_items: int = Field(
-        200, description="Topic queries in one msearch request when the indexer verifies a batch's candidate matches."
+    topic_search_group: int = Field(
+        50,
+        description="Topics verified by one search (each a named clause) when the indexer checks a batch's candidates; "
+        "a batch's groups go in one msearch. Larger groups mean fewer searches, but more clauses in one query.",
     )
     webhook_timeout_s: float = Field(10.0, description="Connect and read timeout of one webhook delivery.")
     webhook_concurrency: int = Field(8, description="Webhook deliveries the deliverer process sends at once.")

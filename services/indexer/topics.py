@@ -46,7 +46,7 @@ class TopicStep:
             return 0
         started = time.perf_counter()
         alias = self.settings.index_alias
-        pairs = matcher.match(es, alias, [documents[item.id] for item in written], self.settings.topic_msearch_items)
+        pairs = matcher.match(es, alias, [documents[item.id] for item in written], self.settings.topic_search_group)
         versions = {item.id: item.version for item in written}
         added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
         TOPIC_MATCHES.inc(len(added))

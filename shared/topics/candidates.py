@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise, product
+from math import prod
 from typing import Any
 
 from shared.analysis.query import tokenize
@@ -29,7 +30,8 @@ from shared.es.fields import FACETS
 _PER_CHARACTER = re.compile("[\u0e00-\u109f\u1780-\u17ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
 # One language code per Snowball algorithm (several codes share one): every stem a word can have in our index.
 _STEMMING = sorted({algorithm: code for code, algorithm in sorted(LANGUAGES.items(), reverse=True)}.values())
-FACET_KEY = "\x00{facet}\x00{value}"  # a facet value among an article's keys: filter-only topics are filed under it
+MAX_SHELVES = 32  # shelves one topic is filed on: past it, the facets with the most values are left to `holds`
+Shelf = tuple[tuple[str, str], ...]  # (facet, value) pairs, by facet name: an article is on every subset of its own
 
 
 @lru_cache(maxsize=65536)
@@ -70,16 +72,24 @@ class Requirement:
     needs_place: bool = False
 
     def holds(self, doc: Doc) -> bool:
+        # Plain loops, not generators: this runs for every topic an article meets, thousands of times per batch.
         if self.needs_place and not doc.placed:
             return False
-        if any(doc.facets.get(facet) not in values for facet, values in self.filters.items()):
-            return False
+        for facet, values in self.filters.items():
+            if doc.facets.get(facet) not in values:
+                return False
         if not self.terms:
             return True
-        satisfied = (not keys.isdisjoint(doc.keys) for keys in self.terms)
         if self.any_term:
-            return any(satisfied)
-        return all(satisfied) and all(any(v <= doc.pairs for v in p.variants) for p in self.phrases)
+            return any(not keys.isdisjoint(doc.keys) for keys in self.terms)
+        for keys in self.terms:
+            if keys.isdisjoint(doc.keys):
+                return False
+        return all(self._phrase_held(p, doc.pairs) for p in self.phrases)
+
+    @staticmethod
+    def _phrase_held(phrase: Phrase, held: set[str]) -> bool:
+        return any(variant <= held for variant in phrase.variants)
 
 
 @dataclass
@@ -88,6 +98,7 @@ class Doc:
     facets: dict[str, Any]
     placed: bool
     pairs: set[str] = field(default_factory=set)  # neighbouring words, and neighbouring stems, of every searched field
+    shelves: list[Shelf] = field(default_factory=list)
 
 
 def _facet_value(doc: dict[str, Any], path: str) -> Any:
@@ -106,9 +117,10 @@ def doc_view(doc: dict[str, Any], heads: set[str] | None = None) -> Doc:
     stemmed = [(doc.get(name) or "").split() for name in ("title_stem", "subtitle_stem", "body_stem")]
     keys = {w for sequence in texts + places + stemmed for w in sequence}
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
-    keys.update(FACET_KEY.format(facet=f, value=v) for f, v in facets.items() if v is not None)
     neighbours = {p for sequence in texts + places + stemmed for p in pairs(sequence, heads)}
-    return Doc(keys, facets, bool(location.get("geo")), neighbours)
+    held = sorted((facet, value) for facet, value in facets.items() if isinstance(value, str))
+    shelves = [shelf for size in range(len(held) + 1) for shelf in combinations(held, size)]
+    return Doc(keys, facets, bool(location.get("geo")), neighbours, shelves)
 
 
 @dataclass
@@ -158,13 +170,23 @@ def requirement(position: int, match: dict[str, Any]) -> Requirement:
     return req
 
 
+def shelves(req: Requirement) -> list[Shelf]:
+    """The shelves a topic is filed on: one per combination of the values its filters accept (an article is on the
+    shelf of every subset of its own facet values, so it meets every topic whose filters it passes)."""
+    facets = sorted(req.filters, key=lambda facet: (len(req.filters[facet]), facet))
+    while prod(len(req.filters[facet]) for facet in facets) > MAX_SHELVES:
+        facets.pop()
+    options = [[(facet, value) for value in sorted(req.filters[facet])] for facet in sorted(facets)]
+    return [tuple(shelf) for shelf in product(*options)]
+
+
 @dataclass
 class CandidateIndex:
-    """Topics filed under one key each an article must hold (any of a disjunctive topic's words), or always checked."""
+    """Topics filed by shelf (the facet values their filters need), then under one key each an article must hold (any
+    of a disjunctive topic's words; "" for a topic without one): an article only meets the topics on its shelves."""
 
     requirements: list[Requirement]
-    filed: dict[str, list[Requirement]] = field(default_factory=dict)
-    always: list[Requirement] = field(default_factory=list)
+    filed: dict[Shelf, dict[str, list[Requirement]]] = field(default_factory=dict)
     heads: set[str] = field(default_factory=set)  # first tokens of every phrase variant
 
     @classmethod
@@ -177,11 +199,16 @@ class CandidateIndex:
         index = cls(requirements=requirements)
         index.heads = {head.split("\x00")[0] for req in requirements for p in req.phrases for v in p.variants for head in v}
         for req in index.requirements:
-            for key in index.filing_keys(req):
-                index.filed.setdefault(key, []).append(req)
-            if not index.filing_keys(req):
-                index.always.append(req)
+            for shelf in shelves(req):
+                keyed = index.filed.setdefault(shelf, {})
+                for key in index.filing_keys(req):
+                    keyed.setdefault(key, []).append(req)
         return index
+
+    @property
+    def always(self) -> list[Requirement]:
+        """The topics every article meets: no filter and no word to file them under."""
+        return self.filed.get((), {}).get("", [])
 
     @staticmethod
     def filing_keys(req: Requirement) -> set[str]:
@@ -189,16 +216,33 @@ class CandidateIndex:
             return set().union(*req.terms)
         if req.terms:
             return set(max(req.terms, key=lambda keys: max(len(k) for k in keys)))  # the longest word: likely the rarest
-        facet = next(iter(sorted(req.filters)), None)
-        return {FACET_KEY.format(facet=facet, value=v) for v in req.filters[facet]} if facet else set()
+        return {""}
+
+    def view(self, doc: dict[str, Any]) -> Doc:
+        return doc_view(doc, self.heads)
+
+    def met(self, view: Doc) -> list[Requirement]:
+        """The topics on the article's shelves filed under one of its keys (or under none)."""
+        met: dict[int, Requirement] = {}
+        for shelf in view.shelves:
+            keyed = self.filed.get(shelf)
+            if not keyed:
+                continue
+            found = (
+                [keyed.get(key) for key in view.keys]
+                if len(view.keys) < len(keyed)
+                else [reqs for key, reqs in keyed.items() if key in view.keys]
+            )
+            for reqs in [keyed.get(""), *found]:
+                met.update((id(req), req) for req in reqs or ())
+        return list(met.values())
 
     def candidates(self, docs: list[dict[str, Any]]) -> dict[int, list[str]]:
         """Topic position -> ids of the batch's articles it could match."""
         found: dict[int, list[str]] = {}
         for doc in docs:
-            view = doc_view(doc, self.heads)
-            filed = {id(r): r for key in view.keys for r in self.filed.get(key, ())}
-            for req in [*filed.values(), *self.always]:
+            view = self.view(doc)
+            for req in self.met(view):
                 if req.holds(view):
                     found.setdefault(req.topic, []).append(doc["id"])
         return found

@@ -17,12 +17,13 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 
 from shared.delivery.retry import is_transient_status
-from shared.es.queries import SearchParams, topic_match_body, topic_params
+from shared.es.queries import SearchParams, topic_clause, topic_params, topics_match_body
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
 from shared.topics.candidates import CandidateIndex, Requirement, requirement
 
 log = logging.getLogger(__name__)
 ITEM_ATTEMPTS = 3  # an msearch item that failed on its own (a shard busy) is asked again this often
+Group = list[tuple[int, list[str]]]  # (topic position, its candidate ids) verified by one search
 
 
 class MatchingFailed(Exception):
@@ -68,7 +69,7 @@ class Matcher:
         return matcher
 
     def match(
-        self, es: Elasticsearch, alias: str, docs: list[dict[str, Any]], items_per_request: int, refresh: bool = True
+        self, es: Elasticsearch, alias: str, docs: list[dict[str, Any]], group_size: int, refresh: bool = True
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(topic, document) for every match in the batch. With `refresh` the index is refreshed first, only when some
         topic is a candidate: the topics' searches must see the batch now, not at the next periodic refresh."""
@@ -79,66 +80,71 @@ class Matcher:
             return []
         if refresh:
             es.indices.refresh(index=alias)
+        check = Verification(self, es, alias, {doc["id"]: doc.get("language") for doc in docs})
         pending = sorted(candidates.items())
-        languages = {doc["id"]: doc.get("language") for doc in docs}
-        found: dict[int, list[str]] = {}
         for _attempt in range(ITEM_ATTEMPTS):
-            failed: list[tuple[int, list[str]]] = []
-            for start in range(0, len(pending), items_per_request):
-                chunk = pending[start : start + items_per_request]
-                failed += self._verify(es, alias, chunk, languages, found)
-            if not failed:
+            pending = check.run([pending[start : start + group_size] for start in range(0, len(pending), group_size)])
+            if not pending:
                 break
-            pending = failed
         else:
             raise MatchingFailed(f"{len(pending)} topic searches failed {ITEM_ATTEMPTS} times")
         by_id = {doc["id"]: doc for doc in docs}
-        return [(self.topics[t], by_id[i]) for t, ids in sorted(found.items()) for i in ids if i in by_id]
+        return [(self.topics[t], by_id[i]) for t, ids in sorted(check.found.items()) for i in ids if i in by_id]
 
-    def _verify(
-        self,
-        es: Elasticsearch,
-        alias: str,
-        chunk: list[tuple[int, list[str]]],
-        languages: dict[str, str | None],
-        found: dict[int, list[str]],
-    ) -> list[tuple[int, list[str]]]:
-        """Run each topic's search on its candidates; the items Elasticsearch failed are returned to be asked again."""
+    def refused(self, position: int, error: Any) -> None:
+        """The topic's search itself is refused: it is skipped for this batch, so that it cannot stall the pipeline."""
+        TOPIC_MATCH_ERRORS.inc()
+        log.error("topic %s refused by Elasticsearch, skipped for this batch: %.300s", self.topics[position]["id"], error)
+
+
+@dataclass
+class Verification:
+    """One batch's candidates put to Elasticsearch: groups of topics, each group one search of an msearch in which each
+    topic is a clause named by its position; `found` collects, per topic, the candidates its clause matched."""
+
+    matcher: Matcher
+    es: Elasticsearch
+    alias: str
+    languages: dict[str, str | None]
+    found: dict[int, list[str]] = field(default_factory=dict)
+
+    def body(self, group: Group) -> dict[str, Any]:
+        named = {}
+        for position, ids in group:
+            present = sorted({code for i in ids if (code := self.languages.get(i))})
+            named[str(position)] = topic_clause(self.matcher.params[position], ids, present)
+        return topics_match_body(named, sorted({i for _, ids in group for i in ids}))
+
+    def run(self, groups: list[Group]) -> Group:
+        """Search every group in one msearch; the topics whose search failed for now are returned, to be asked again."""
         searches: list[dict[str, Any]] = []
-        for position, ids in chunk:
-            present = sorted({code for i in ids if (code := languages.get(i))})
-            searches += [{"index": alias}, topic_match_body(self.params[position], ids, present)]
-        # Every response is kept (no filter_path): an item's place in the answer is what ties it to its topic.
+        for group in groups:
+            searches += [{"index": self.alias}, self.body(group)]
+        # Every response is kept (no filter_path): an item's place in the answer is what ties it to its group.
         try:
-            responses = es.msearch(searches=searches)["responses"]
+            responses = self.es.msearch(searches=searches)["responses"]
         except ApiError as exc:
             if is_transient_status(exc.meta.status):
                 raise
-            if len(chunk) == 1:
-                self._refused(chunk[0][0], exc.message)
-                return []
-            # One unreadable body refuses the whole request: halves, until only that topic is left out.
-            half = len(chunk) // 2
-            return self._verify(es, alias, chunk[:half], languages, found) + self._verify(
-                es, alias, chunk[half:], languages, found
-            )
-        failed: list[tuple[int, list[str]]] = []
-        for (position, ids), response in zip(chunk, responses, strict=True):
+            return self.refused([item for group in groups for item in group], exc.message)  # one unreadable body
+        failed: Group = []
+        for group, response in zip(groups, responses, strict=True):
             status = int(response.get("status") or 200)
             if "error" in response or status >= 300:
-                if is_transient_status(status) or not status:
-                    failed.append((position, ids))
-                else:
-                    self._refused(position, response.get("error"))
+                transient = is_transient_status(status) or not status
+                failed += group if transient else self.refused(group, response.get("error"))
                 continue
-            hits = [hit["_id"] for hit in response["hits"]["hits"]]
-            if hits:
-                found.setdefault(position, []).extend(hits)
+            for hit in response["hits"]["hits"]:
+                for name in hit.get("matched_queries") or ():
+                    self.found.setdefault(int(name), []).append(hit["_id"])
         if failed:
             log.warning("%d topic searches failed in one msearch; asked again", len(failed))
         return failed
 
-    def _refused(self, position: int, error: Any) -> None:
-        """The topic's search itself is refused: it is skipped for this batch, so that it cannot stall the pipeline."""
-        TOPIC_MATCH_ERRORS.inc()
-        log.error("topic %s refused by Elasticsearch, skipped for this batch: %.300s", self.topics[position]["id"], error)
+    def refused(self, group: Group, error: Any) -> Group:
+        """A refused search is split in halves until the topic Elasticsearch refuses is alone, and left out."""
+        if len(group) == 1:
+            self.matcher.refused(group[0][0], error)
+            return []
+        half = len(group) // 2
+        return self.run([group[:half]]) + self.run([group[half:]])

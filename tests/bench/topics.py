@@ -159,7 +159,7 @@ def breakdown(stack: Stack, store: TopicStore, batch: int) -> dict[str, Any]:
     candidates = matcher.index.candidates(docs)
     python_s = time.perf_counter() - started
     started = time.perf_counter()
-    pairs = matcher.match(stack.es, alias, docs, stack.settings.topic_msearch_items)
+    pairs = matcher.match(stack.es, alias, docs, stack.settings.topic_search_group)
     verify_s = time.perf_counter() - started - python_s
     started = time.perf_counter()
     stack.es.indices.refresh(index=alias)  # nothing new to refresh here: the request's floor, not the indexer's refresh

@@ -91,7 +91,7 @@ def test_candidates_then_the_engine_find_exactly_what_every_search_finds(stack: 
     stack.es.indices.refresh(index=alias)
     all_topics = topics(rng)
     matcher = Matcher.build(1, all_topics)
-    found = {(t["id"], d["id"]) for t, d in matcher.match(stack.es, alias, docs, items_per_request=50)}
+    found = {(t["id"], d["id"]) for t, d in matcher.match(stack.es, alias, docs, group_size=50)}
     expected = every_topic_on_every_article(stack, alias, all_topics, [d["id"] for d in docs])
     assert len(expected) > 500  # the topics do match: the comparison means something
     assert found == expected
@@ -106,5 +106,5 @@ def test_a_refused_topic_search_is_skipped_and_the_others_still_match(stack: Sta
     good = {"id": "good", "match": {"q": "", "filters": {}}}
     bad = {"id": "bad", "match": {"q": "", "filters": {}, "near": [52.5, 13.4], "within": "-5km"}}  # refused by the engine
     matcher = Matcher.build(1, [bad, good])
-    found = matcher.match(stack.es, alias, docs, items_per_request=10)
+    found = matcher.match(stack.es, alias, docs, group_size=10)
     assert {t["id"] for t, _ in found} == {"good"} and len(found) == 5

@@ -65,3 +65,20 @@ def test_a_phrase_needs_its_words_side_by_side_as_words_or_stems() -> None:
     stemmed = doc("e", "Flooding rivers roads")
     found = candidates([topic('"river road"'), topic('"flooded river"'), topic('"river road"~3')], [apart, together, stemmed])
     assert found == {0: ["d", "e"], 1: ["e"], 2: ["c", "d", "e"]}  # "rivers roads": the stems; with slop: the words
+
+
+def test_an_article_meets_only_the_topics_on_its_shelves() -> None:
+    wire = doc("w", "Flood warning", source="Wire", location={"city": "Astana", "country_code": "KZ"})
+    daily = doc("d", "Flood warning", source="Daily", location={"city": "Berlin", "country_code": "DE"})
+    topics = [topic("flood", source=["Wire"], country=["KZ"]), topic("flood", source=["Daily", "Wire"]), topic("flood")]
+    index = CandidateIndex.build(topics)
+    assert sorted(r.topic for r in index.met(index.view(wire))) == [0, 1, 2]
+    assert sorted(r.topic for r in index.met(index.view(daily))) == [1, 2]  # topic 0's shelf is not one of its own
+
+
+def test_a_topic_with_many_accepted_values_is_shelved_on_fewer_facets_and_still_found() -> None:
+    many = [f"Source {n}" for n in range(40)] + ["Wire"]
+    index = CandidateIndex.build([topic("flood", source=many, country=["KZ"])])
+    assert list(index.filed) == [(("country", "KZ"),)]  # 41 sources x 1 country is past MAX_SHELVES: the country alone
+    wire = doc("w", "Flood warning", source="Wire", location={"city": "Astana", "country_code": "KZ"})
+    assert index.candidates([wire]) == {0: ["w"]}
