@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations, pairwise, product
 from math import prod
 from typing import Any
@@ -50,16 +50,15 @@ class Phrase:
     (the `*_stem` fields, and the dateline place, which the stemmed query also searches): every pair of neighbouring
     words of the phrase must stand side by side somewhere in the article, which any match needs (not the converse)."""
 
-    variants: tuple[frozenset[str], ...]  # the phrase's neighbour pairs: as words, and as stems in each language
+    variants: tuple[frozenset[Pair], ...]  # the phrase's neighbour pairs: as words, and as stems in each language
 
 
-def pair(first: str, second: str) -> str:
-    return f"{first}\x00{second}"
+Pair = tuple[str, str]
 
 
-def pairs(sequence: list[str] | tuple[str, ...], heads: set[str] | None = None) -> set[str]:
-    """Neighbouring tokens of a sequence (only those starting with one of `heads`, when given)."""
-    return {pair(a, b) for a, b in pairwise(sequence) if heads is None or a in heads}
+def pairs(sequence: list[str] | tuple[str, ...]) -> set[Pair]:
+    """Neighbouring tokens of a sequence (`set(pairwise())` in C: cheaper than keeping only the pairs phrases start)."""
+    return set(pairwise(sequence))
 
 
 @dataclass
@@ -88,7 +87,7 @@ class Requirement:
         return all(self._phrase_held(p, doc.pairs) for p in self.phrases)
 
     @staticmethod
-    def _phrase_held(phrase: Phrase, held: set[str]) -> bool:
+    def _phrase_held(phrase: Phrase, held: set[Pair]) -> bool:
         return any(variant <= held for variant in phrase.variants)
 
 
@@ -97,8 +96,13 @@ class Doc:
     keys: set[str]
     facets: dict[str, Any]
     placed: bool
-    pairs: set[str] = field(default_factory=set)  # neighbouring words, and neighbouring stems, of every searched field
+    sequences: list[list[str]]  # the words of every searched field, and the stems of the stemmed ones
     shelves: list[Shelf] = field(default_factory=list)
+
+    @cached_property
+    def pairs(self) -> set[Pair]:
+        """Neighbouring words and neighbouring stems: made only for an article that some phrase is checked against."""
+        return set().union(*map(pairs, self.sequences))
 
 
 def _facet_value(doc: dict[str, Any], path: str) -> Any:
@@ -108,19 +112,18 @@ def _facet_value(doc: dict[str, Any], path: str) -> Any:
     return value
 
 
-def doc_view(doc: dict[str, Any], heads: set[str] | None = None) -> Doc:
-    """What the requirements look at in an article; `heads`: the first tokens of every phrase any topic wants (the
-    article's neighbouring tokens are only kept when they start one)."""
+def doc_view(doc: dict[str, Any]) -> Doc:
+    """What the requirements look at in an article."""
     location = doc.get("location") or {}
     texts = [words(doc.get(name) or "") for name in ("title", "subtitle", "body")]
     places = [words(location.get("city") or ""), words(location.get("country") or "")]
     stemmed = [(doc.get(name) or "").split() for name in ("title_stem", "subtitle_stem", "body_stem")]
-    keys = {w for sequence in texts + places + stemmed for w in sequence}
+    sequences = texts + places + stemmed
+    keys: set[str] = set().union(*sequences)
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
-    neighbours = {p for sequence in texts + places + stemmed for p in pairs(sequence, heads)}
     held = sorted((facet, value) for facet, value in facets.items() if isinstance(value, str))
     shelves = [shelf for size in range(len(held) + 1) for shelf in combinations(held, size)]
-    return Doc(keys, facets, bool(location.get("geo")), neighbours, shelves)
+    return Doc(keys, facets, bool(location.get("geo")), sequences, shelves)
 
 
 @dataclass
@@ -187,7 +190,6 @@ class CandidateIndex:
 
     requirements: list[Requirement]
     filed: dict[Shelf, dict[str, list[Requirement]]] = field(default_factory=dict)
-    heads: set[str] = field(default_factory=set)  # first tokens of every phrase variant
 
     @classmethod
     def build(cls, matches: Iterable[dict[str, Any]]) -> CandidateIndex:
@@ -197,7 +199,6 @@ class CandidateIndex:
     def of(cls, requirements: list[Requirement]) -> CandidateIndex:
         """The index of requirements already made (each `topic` its place in the list)."""
         index = cls(requirements=requirements)
-        index.heads = {head.split("\x00")[0] for req in requirements for p in req.phrases for v in p.variants for head in v}
         for req in index.requirements:
             for shelf in shelves(req):
                 keyed = index.filed.setdefault(shelf, {})
@@ -219,7 +220,7 @@ class CandidateIndex:
         return {""}
 
     def view(self, doc: dict[str, Any]) -> Doc:
-        return doc_view(doc, self.heads)
+        return doc_view(doc)
 
     def met(self, view: Doc) -> list[Requirement]:
         """The topics on the article's shelves filed under one of its keys (or under none)."""
