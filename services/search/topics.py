@@ -6,7 +6,7 @@ webhook secret is shown once, in the answer that made it (or that first gave it 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from flask import Blueprint, current_app, g, request
@@ -23,6 +23,8 @@ bp = Blueprint("topics", __name__)
 NOT_FOUND = (ErrorBody, "no such topic of this API key")
 BUSY = (ErrorBody, "Redis unreachable for a moment (Retry-After)")
 
+T = TypeVar("T")
+
 
 def _settings() -> Settings:
     settings: Settings = current_app.config["SETTINGS"]
@@ -38,7 +40,7 @@ def _owner() -> str | None:
     return name
 
 
-def _found(record: dict[str, Any] | None, topic_id: str) -> dict[str, Any]:
+def _found(record: T | None, topic_id: str) -> T:
     if record is None:
         raise ApiError(404, "not_found", f"no topic {topic_id}", "id")
     return record
@@ -110,9 +112,8 @@ def change(id: str) -> Any:
         changes.update(query=change.query, match=checked_query(change.query))
     if "webhook_url" in data:
         changes["webhook_url"] = checked_webhook(change.webhook_url, _settings())
-    before = _found(_store().get(id, _owner()), id)
-    record = _found(_store().update(id, _owner(), changes), id)
-    return _shown(record, with_secret=not before.get("webhook_secret") and bool(record.get("webhook_secret")))
+    record, new_secret = _found(_store().update(id, _owner(), changes), id)
+    return _shown(record, with_secret=new_secret)
 
 
 @bp.delete("/v1/topics/<id>")

@@ -85,20 +85,22 @@ class TopicStore:
         records = [json.loads(raw) for raw in raws if raw]
         return sorted((r for r in records if r.get("owner") == owner), key=lambda r: (r["created_at"], r["id"]))
 
-    def update(self, topic_id: str, owner: str | None, changes: dict[str, Any]) -> dict[str, Any] | None:
-        """The changed record (a secret is made when a webhook is first added), or None when not the owner's."""
+    def update(self, topic_id: str, owner: str | None, changes: dict[str, Any]) -> tuple[dict[str, Any], bool] | None:
+        """(the changed record, whether its webhook secret is new: made when a webhook is first added), or None when
+        not the owner's."""
         record = self.get(topic_id, owner)
         if record is None:
             return None
         record.update(changes)
-        if record.get("webhook_url") and not record.get("webhook_secret"):
+        new = bool(record.get("webhook_url") and not record.get("webhook_secret"))
+        if new:
             record["webhook_secret"] = new_secret()
         record["updated_at"] = now_iso()
         pipe = self.redis.pipeline(transaction=True)
         pipe.hset(self.keys.records, topic_id, json.dumps(record))
         pipe.incr(self.keys.version)
         pipe.execute()
-        return record
+        return record, new
 
     def delete(self, topic_id: str, owner: str | None) -> bool:
         if self.get(topic_id, owner) is None:
