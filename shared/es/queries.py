@@ -288,8 +288,10 @@ def topic_match_body(params: SearchParams, ids: list[str], languages: list[str] 
 
 def topics_match_body(named: dict[str, dict[str, Any]], ids: list[str]) -> dict[str, Any]:
     """One search for many topics (`named`: name -> its topic_clause): each hit's `matched_queries` names the topics
-    that find it. Elasticsearch tells each named clause's matches apart per hit, so this answers exactly what one
-    search per topic would, for the cost of one request instead of one per topic."""
+    that find it, exactly as one search per topic would, for the cost of one request instead of one per topic.
+
+    Every one of the articles comes back; the named clauses are optional in a filter, so they do not take part in
+    the query phase at all (Lucene leaves them out) and are only checked, per hit, for `matched_queries`."""
     either = [{"bool": clause["bool"] | {"_name": name}} for name, clause in named.items()]
-    filters = [{"ids": {"values": ids}}, {"bool": {"should": either, "minimum_should_match": 1}}]
-    return {"query": {"bool": {"filter": filters}}, "size": len(ids), "_source": False, "track_total_hits": False}
+    query = {"constant_score": {"filter": {"bool": {"filter": [{"ids": {"values": ids}}], "should": either}}}}
+    return {"query": query, "size": len(ids), "_source": False, "track_total_hits": False}
