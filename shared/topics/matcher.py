@@ -1,11 +1,11 @@
 """Which topics a freshly indexed batch matches: candidates from Python (shared/topics/candidates.py), then each
-candidate topic's own search run by Elasticsearch on just its candidate articles, all in msearch requests.
+candidate topic's own clause run by Elasticsearch on just its candidate articles: groups of topics, one search per
+group with a named clause per topic, all of a batch's groups in one msearch (ADR 0020).
 
 Elasticsearch has the last word on every match, so a topic matches what `GET /v1/search` with its query would
 find. The matcher is rebuilt only when a topic changes (`topics:version`), reusing what it made of the topics that
-did not; each search's body is made at match time, with the ids of the topic's candidates and only the stemmed
-clauses of their languages (a clause for another language could match none of them).
-"""
+did not; each clause is made at match time, with the ids of the topic's candidates and only the stemmed clauses of
+their languages (a clause for another language could match none of them)."""
 
 from __future__ import annotations
 
