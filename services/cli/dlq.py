@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from services.cli.dead_lists import DeadListActions
+
 
 def run_list(args: argparse.Namespace) -> int:
     status, answer = args.client.json("GET", f"/v1/dead-letters?limit={args.limit}")
@@ -43,11 +45,11 @@ def run_replay(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("dlq", help="list and replay dead letters", description=__doc__)
     actions = parser.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
-    listing = actions.add_parser("list", help="the newest dead letters with their reason and attempts")
-    listing.add_argument("--limit", type=int, default=50, help="how many, newest first (1-1000, default 50)")
-    listing.add_argument("--json", action="store_true", help="print the API's JSON answer")
-    listing.set_defaults(run=run_list)
-    replay = actions.add_parser("replay", help="send dead letters through again (each keeps its original version)")
-    replay.add_argument("ids", nargs="*", metavar="ID")
-    replay.add_argument("--all", action="store_true", help="replay every listed dead letter (up to 1000 per run)")
-    replay.set_defaults(run=run_replay)
+    DeadListActions(
+        listing="list",
+        listing_help="the newest dead letters with their reason and attempts",
+        limit_help="how many, newest first (1-1000, default 50)",
+        json_help="print the API's JSON answer",
+        replay_help="send dead letters through again (each keeps its original version)",
+        all_help="replay every listed dead letter (up to 1000 per run)",
+    ).add_to(actions, run_list, run_replay)

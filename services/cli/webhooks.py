@@ -14,6 +14,7 @@ from typing import Any
 import redis
 
 from services.cli.client import CliError
+from services.cli.dead_lists import DeadListActions
 from shared.redis_client import connect
 from shared.settings import get_settings
 from shared.webhooks.schedule import Outbox
@@ -69,11 +70,11 @@ def run_replay(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("webhooks", help="list and replay dead webhook deliveries", description=__doc__)
     actions = parser.add_subparsers(dest="webhooks_command", required=True, metavar="ACTION")
-    dead = actions.add_parser("dead", help="deliveries given up, newest first, with their reason and attempts")
-    dead.add_argument("--limit", type=int, default=50, help="how many, newest first (default 50)")
-    dead.add_argument("--json", action="store_true", help="print JSON")
-    dead.set_defaults(run=run_dead)
-    replay = actions.add_parser("replay", help="deliver dead deliveries again (same webhook-id, attempts reset)")
-    replay.add_argument("ids", nargs="*", metavar="ID")
-    replay.add_argument("--all", action="store_true", help="replay every dead delivery")
-    replay.set_defaults(run=run_replay)
+    DeadListActions(
+        listing="dead",
+        listing_help="deliveries given up, newest first, with their reason and attempts",
+        limit_help="how many, newest first (default 50)",
+        json_help="print JSON",
+        replay_help="deliver dead deliveries again (same webhook-id, attempts reset)",
+        all_help="replay every dead delivery",
+    ).add_to(actions, run_dead, run_replay)
