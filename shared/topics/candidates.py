@@ -219,9 +219,6 @@ class CandidateIndex:
             return set(max(req.terms, key=lambda keys: max(len(k) for k in keys)))  # the longest word: likely the rarest
         return {""}
 
-    def view(self, doc: dict[str, Any]) -> Doc:
-        return doc_view(doc)
-
     def met(self, view: Doc) -> list[Requirement]:
         """The topics on the article's shelves filed under one of its keys (or under none)."""
         met: dict[int, Requirement] = {}
@@ -242,7 +239,7 @@ class CandidateIndex:
         """Topic position -> ids of the batch's articles it could match."""
         found: dict[int, list[str]] = {}
         for doc in docs:
-            view = self.view(doc)
+            view = doc_view(doc)
             for req in self.met(view):
                 if req.holds(view):
                     found.setdefault(req.topic, []).append(doc["id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.analysis.document import search_fields
-from shared.topics.candidates import CandidateIndex
+from shared.topics.candidates import CandidateIndex, doc_view
 
 
 def doc(doc_id: str, title: str, body: str = "", language: str = "en", **extra: Any) -> dict[str, Any]:
@@ -72,8 +72,8 @@ def test_an_article_meets_only_the_topics_on_its_shelves() -> None:
     daily = doc("d", "Flood warning", source="Daily", location={"city": "Berlin", "country_code": "DE"})
     topics = [topic("flood", source=["Wire"], country=["KZ"]), topic("flood", source=["Daily", "Wire"]), topic("flood")]
     index = CandidateIndex.build(topics)
-    assert sorted(r.topic for r in index.met(index.view(wire))) == [0, 1, 2]
-    assert sorted(r.topic for r in index.met(index.view(daily))) == [1, 2]  # topic 0's shelf is not one of its own
+    assert sorted(r.topic for r in index.met(doc_view(wire))) == [0, 1, 2]
+    assert sorted(r.topic for r in index.met(doc_view(daily))) == [1, 2]  # topic 0's shelf is not one of its own
 
 
 def test_a_topic_with_many_accepted_values_is_shelved_on_fewer_facets_and_still_found() -> None:
