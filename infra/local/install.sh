@@ -105,6 +105,52 @@ action.destructive_requires_name: false
 YML
 }
 
+# The analysis plugin (infra/elasticsearch/analysis-plugin, docs/adr/0023-analysis-in-the-engine.md): built by Maven
+# against the node's own versions, installed into the distribution before the node starts. A node of ours that runs
+# with another build of it is stopped here, so that engines.sh starts it again with this one.
+install_analysis_plugin() {
+  local src="$ROOT/infra/elasticsearch/analysis-plugin"
+  local zip="$src/target/newsroom-analysis.zip" stamp="$ES_HOME/plugins/newsroom-analysis/.built-from" sum
+  if [ ! -f "$zip" ] || [ -n "$(find "$src/pom.xml" "$src/src" -newer "$zip" -print -quit)" ]; then
+    build_analysis_plugin "$src"
+  fi
+  sum="$(sha256sum "$zip" | cut -d' ' -f1)"
+  [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && return
+  stop_own_node
+  say "installing the analysis plugin into $ES_HOME"
+  ES_JAVA_HOME="$(cat "$ES_BASE/java_home")" "$ES_HOME/bin/elasticsearch-plugin" remove --purge newsroom-analysis >/dev/null 2>&1 || true
+  # The installer scans lib/ to write named_components.json from our annotations: more than its default heap.
+  CLI_JAVA_OPTS="-Xmx512m" ES_JAVA_HOME="$(cat "$ES_BASE/java_home")" "$ES_HOME/bin/elasticsearch-plugin" install --batch --silent "file://$zip"
+  echo "$sum" > "$stamp"
+  chown -R "$ES_USER:" "$ES_HOME/plugins"
+}
+
+build_analysis_plugin() {
+  local jdk lucene
+  jdk="$(cat "$ES_BASE/java_home")"
+  if [ ! -x "$jdk/bin/javac" ]; then
+    echo "the analysis plugin needs a JDK >= 21 with javac (only a runtime was found: $jdk); install one under /usr/lib/jvm" >&2
+    return 1
+  fi
+  lucene="$(basename "$ES_HOME"/lib/lucene-core-*.jar .jar)"
+  say "building the analysis plugin with Maven (Elasticsearch $ES_VERSION, Lucene ${lucene#lucene-core-})"
+  # Maven 3.8 on Java 22+ warns about sun.misc.Unsafe in its own Guava: noise, not ours.
+  JAVA_HOME="$jdk" mvn -q -B -f "$1/pom.xml" package \
+    -Delasticsearch.version="$ES_VERSION" -Dlucene.version="${lucene#lucene-core-}" 2>&1 | grep -v -e 'sun.misc.Unsafe' -e '^WARNING: Please consider' >&2 || true
+  test -f "$1/target/newsroom-analysis.zip"
+}
+
+stop_own_node() {
+  local pid
+  pid="$(cat "$ES_BASE/es.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && alive "$pid" || return 0
+  say "stopping Elasticsearch ($pid) to install the analysis plugin; engines.sh starts it again"
+  kill -TERM "$pid"
+  for _ in $(seq 120); do alive "$pid" || return 0; sleep 0.5; done
+  kill -KILL "$pid"
+}
+
 install_debian_packages
 install_python
 install_elasticsearch
+install_analysis_plugin
