@@ -48,6 +48,11 @@ bench-quality:  ## extraction quality (docs/normalization.md): title, date, plac
 	@bash infra/local/install.sh >/dev/null
 	$(PY) -m tests.quality.bench_quality $(ARGS)
 
+relevance:  ## judged query set (docs/relevance.md): precision@10 and MRR of the search ranking
+	@bash infra/local/install.sh >/dev/null
+	@bash infra/local/engines.sh
+	$(PY) -m tests.relevance
+
 chaos:  ## fault injection (docs/chaos.md): 13 scenarios on its own Redis and Elasticsearch nodes; `make chaos N=500 ONLY="1- 5-"`
 	@bash infra/local/install.sh >/dev/null
 	CHAOS_N=$${N:-2000} $(PY) -m tests.chaos $(ONLY)
@@ -56,4 +61,4 @@ soak:  ## soak faults (docs/soak.md): one long-lived system, every fault for 30-
 	@bash infra/local/install.sh >/dev/null
 	$(PY) -m tests.soak $(if $(SHORT),--short) $(ARGS)
 
-.PHONY: help up down status test lint backup restore template settings-doc bench bench-quick bench-quality chaos soak
+.PHONY: help up down status test lint backup restore template settings-doc bench bench-quick bench-quality relevance chaos soak
