@@ -16,8 +16,8 @@ from werkzeug.datastructures import MultiDict
 from services.search.cursor import CursorCodec
 from services.search.errors import bad
 from services.search.geo import area, box, check_precision, distance, near_point
+from shared.analysis.languages import words
 from shared.analysis.query import MAX_TERMS, term_count, tokenize
-from shared.analysis.stemming import words
 from shared.es.queries import SearchParams
 from shared.web.openapi import QueryModel, Says, parse_query, refuse
 

@@ -10,8 +10,13 @@ import pycountry
 
 
 def snippet_of(raw: dict[str, Any]) -> str:
-    """The highlighted body fragment (Elasticsearch escapes it: encoder=html), else the escaped subtitle."""
-    fragments = raw.get("highlight", {}).get("body")
+    """The highlighted body fragment (Elasticsearch escapes it: encoder=html), else the escaped subtitle.
+
+    The fragment of the article's language field marks every form of the matched words (it is only there when it
+    matched); the neutral field's marks exact forms, or is the body's start when nothing matched."""
+    found = raw.get("highlight", {})
+    stemmed = next((v for k, v in found.items() if k.startswith("lang.")), None)
+    fragments = stemmed or found.get("body")
     if fragments:
         return str(fragments[0])
     return html.escape(raw["_source"].get("subtitle") or "")

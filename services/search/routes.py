@@ -17,6 +17,7 @@ from services.search.params import SearchQuery, SuggestQuery, to_params
 from services.search.partner import client_id
 from services.search.pits import PitSlots
 from services.search.results import facets_of, hit_of, suggestions_of
+from shared.analysis.document import DERIVED
 from shared.es.queries import SearchParams, suggest_body
 from shared.settings import Settings
 from shared.web.openapi import ErrorBody, checked_query
@@ -123,7 +124,7 @@ def article(id: str) -> Any:  # the contract names the path parameter `id`
     if len(article_id.encode()) > MAX_ID_BYTES:  # Elasticsearch refuses longer ids with a 400 of its own
         raise ApiError(404, "not_found", "no article with that id", "id")
     try:
-        found = _es().get(index=_settings().index_alias, id=article_id, source_excludes=["notes", "*_stem", "*_suggest"])
+        found = _es().get(index=_settings().index_alias, id=article_id, source_excludes=["notes", *DERIVED])
     except NotFoundError as exc:
         raise ApiError(404, "not_found", f"no article {article_id}", "id") from exc
     except TransportError as exc:

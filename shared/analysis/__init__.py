@@ -1,6 +1,4 @@
-"""Language-aware text analysis done in Python.
+"""Text as the index sees it: the languages it analyses, the fields an article gets for that, the query's syntax.
 
-The Elasticsearch we run has no analysis-common module (no stemmers, no language analyzers),
-so words are stemmed here, with Snowball, into `*_stem` fields that Elasticsearch only splits
-on whitespace; the user's query words are stemmed the same way before they are searched.
+The analysis itself (tokenizing, stemming) happens in Elasticsearch (shared/es/analysis.py, docs/adr/0023).
 """

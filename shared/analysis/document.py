@@ -1,12 +1,13 @@
-"""Fields an article gets for search beside its normalized ones: stems and completions."""
+"""Fields an article gets for search beside its normalized ones: its texts for its language's analyzer, completions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from shared.analysis.stemming import stem_text, words
+from shared.analysis.languages import stemmer_of, words
 
-STEMMED = ("title", "subtitle", "body")
+ANALYSED = ("title", "subtitle", "body")  # searched in the article's language too, under `lang.<stemmer>.<name>`
+DERIVED = ["lang", "*_suggest"]  # fields only the index reads: never shown to a reader
 TITLE_SUFFIXES = 6  # a title is also completed from its 2nd..6th word ("alm" finds "Flood in Almaty")
 
 
@@ -16,10 +17,18 @@ def title_inputs(title: str) -> list[str]:
     return [i[:200] for i in inputs]
 
 
+def language_texts(doc: dict[str, Any]) -> dict[str, Any]:
+    """`{"lang": {"english": {"title": ..., "body": ...}}}` for an article in a language the index stems, else {}.
+
+    The texts are copied, not stemmed: Elasticsearch analyses each field with its language's analyzer."""
+    stemmer = stemmer_of(doc.get("language"))
+    texts = {name: doc[name] for name in ANALYSED if doc.get(name)}
+    return {"lang": {stemmer: texts}} if stemmer and texts else {}
+
+
 def search_fields(doc: dict[str, Any]) -> dict[str, Any]:
-    """`title_stem`, `subtitle_stem`, `body_stem` in the article's language, and the completion inputs."""
-    language = doc.get("language")
-    extra: dict[str, Any] = {f"{name}_stem": stem_text(doc.get(name), language) for name in STEMMED if doc.get(name)}
+    """The article's texts under its language's analyzer, and the completion inputs."""
+    extra = language_texts(doc)
     if doc.get("duplicate_of"):
         return extra  # a duplicate is never suggested: its original is
     if doc.get("title"):

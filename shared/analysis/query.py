@@ -1,9 +1,8 @@
-"""The user's `q` rewritten for `simple_query_string`: operators kept, words stemmed per language.
+"""The user's `q` rewritten for `simple_query_string`: operators kept, words left to Elasticsearch to analyse.
 
 Users write `"a phrase"`, `-excluded`, `word*`, `a OR b`, `a AND b`, `NOT a` and parentheses.
-`simple_query_string` spells OR as `|`, AND as `+` and NOT as `-`, so the words are translated.
-Stemmed variants: every word outside a prefix becomes its stem in the given language, phrases
-become phrases of stems (positions are kept, so they still match as phrases).
+`simple_query_string` spells OR as `|`, AND as `+` and NOT as `-`, so the words are translated; each field then
+analyses the words with its own analyzer (the language fields stem them).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shared.analysis.stemming import stem_words, words
+from shared.analysis.languages import words
 
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)"?(?P<slop>~\d+)?|(?P<op>[()|+])|(?P<neg>-)(?=\S)|(?P<word>[^\s()"|+]+)|\s+')
 _KEYWORDS = {"OR": "|", "AND": "+", "NOT": "-"}
@@ -45,19 +44,7 @@ def term_count(q: str) -> int:
     return sum(len(words(t.text)) or 1 for t in tokenize(q) if t.kind in ("word", "phrase"))
 
 
-def _word(text: str, language: str | None, stem: bool) -> str:
-    prefix = text.endswith("*")
-    if not stem:
-        return text
-    parts = words(text)
-    if not parts:
-        return ""
-    if prefix:
-        return " ".join(parts) + "*"
-    return " ".join(stem_words(parts, language))
-
-
-def _render(tokens: list[Token], language: str | None, stem: bool) -> str:
+def _render(tokens: list[Token]) -> str:
     out: list[str] = []
     pending_neg = False
     for t in tokens:
@@ -67,25 +54,18 @@ def _render(tokens: list[Token], language: str | None, stem: bool) -> str:
         if t.kind == "op":
             out.append(t.text)
         elif t.kind == "phrase":
-            inner = " ".join(stem_words(words(t.text), language)) if stem else t.text.replace("\\", " ")
+            inner = t.text.replace("\\", " ")
             if inner.strip():
                 out.append(("-" if pending_neg else "") + f'"{inner}"{t.slop}')
         else:
-            text = _word(t.text, language, stem)
-            if text:
-                out.append(("-" if pending_neg else "") + (f"({text})" if pending_neg and " " in text else text))
+            out.append(("-" if pending_neg else "") + t.text)
         pending_neg = False
     return " ".join(out)
 
 
-def neutral_query(q: str) -> str:
-    """The query for the language-neutral fields: only the operator words translated."""
-    return _render(tokenize(q), None, stem=False)
-
-
-def stemmed_query(q: str, language: str | None) -> str:
-    """The query for the `*_stem` fields of articles in `language` (None: lower-cased, unstemmed)."""
-    return _render(tokenize(q), language, stem=True)
+def sqs_query(q: str) -> str:
+    """The query in `simple_query_string`'s syntax: only the operator words translated."""
+    return _render(tokenize(q))
 
 
 def positive_words(q: str) -> str:

@@ -1,14 +1,18 @@
 """One table of the indexed fields: the mapping, full-text fields and facets all come from it.
 
-The Elasticsearch distribution we run (the official integ-test zip from Maven Central)
-carries no analysis-common module, so it has no language analyzers; text fields use the
-core `standard` analyzer, and language-aware matching is done on fields the workers fill.
+The texts are searched twice: as written (the `standard` analyzer, language-neutral) and in the article's language
+(`lang.<stemmer>.title|subtitle|body`, analysed by that language's analyzer of shared/es/analysis.py), so "flooding"
+finds "floods" in English articles and the exact form still ranks first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from shared.analysis.document import ANALYSED
+from shared.analysis.languages import stemmers
+from shared.es.analysis import analyzer_name
 
 
 @dataclass(frozen=True)
@@ -25,9 +29,17 @@ TEXT_WITH_KEYWORD: dict[str, Any] = {
     "fields": {"keyword": {"type": "keyword", "ignore_above": 512}},
 }
 KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": 512}
-# Stems written by shared/analysis (lower-cased, space-separated): the core `whitespace` analyzer is all they need.
-STEMMED: dict[str, Any] = {"type": "text", "analyzer": "whitespace"}
 COMPLETION: dict[str, Any] = {"type": "completion", "analyzer": "simple", "max_input_length": 100}
+
+
+def language_mapping() -> dict[str, Any]:
+    """`lang.<stemmer>.<text>`: one object per stemmer, its texts analysed by it (an article fills its own only)."""
+    return {"properties": {stemmer: {"properties": _analysed_by(stemmer)} for stemmer in stemmers()}}
+
+
+def _analysed_by(stemmer: str) -> dict[str, Any]:
+    return {name: {"type": "text", "analyzer": analyzer_name(stemmer)} for name in ANALYSED}
+
 
 FIELDS: tuple[Field, ...] = (
     Field("id", KEYWORD),
@@ -62,10 +74,9 @@ FIELDS: tuple[Field, ...] = (
     Field("notes", {"type": "keyword", "index": False, "ignore_above": 1024}),
     # Near-duplicates (shared/articles/dedup.py): MinHash LSH band keys; two articles sharing one are compared.
     Field("dedup_bands", KEYWORD),
-    # Search (docs/search-api.md): language-aware stems (filled by to_document) and completions for /v1/suggest.
-    Field("title_stem", STEMMED),
-    Field("subtitle_stem", STEMMED),
-    Field("body_stem", STEMMED),
+    # Search (docs/search-api.md): the texts again under their language's analyzer (filled by to_document), and
+    # completions for /v1/suggest.
+    Field("lang", language_mapping()),
     Field("title_suggest", COMPLETION),
     Field("place_suggest", COMPLETION),
 )
@@ -87,6 +98,6 @@ def full_text_fields() -> list[str]:
     return [f"{f.name}^{f.boost:g}" for f in FIELDS if f.boost > 0]
 
 
-def stemmed_fields() -> list[str]:
-    """`name_stem^boost` for every full-text field: its stems, searched with the stemmed query."""
-    return [f"{f.name}_stem^{f.boost:g}" for f in FIELDS if f.boost > 0]
+def language_fields(stemmer: str) -> list[str]:
+    """`lang.<stemmer>.name^boost` for every full-text field: its text as that language's analyzer saw it."""
+    return [f"lang.{stemmer}.{f.name}^{f.boost:g}" for f in FIELDS if f.boost > 0]

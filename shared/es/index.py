@@ -13,13 +13,18 @@ from typing import Any
 from elasticsearch import BadRequestError, Elasticsearch
 
 from shared.es import fields
+from shared.es.analysis import analysis_settings
 from shared.settings import Settings, get_settings
 
 INDEX_VERSION = 1
 
 
+class MappingOutdated(RuntimeError):
+    """The index behind the alias cannot take the field table's mapping in place: it needs `shared.es.migrate`."""
+
+
 def index_settings() -> dict[str, Any]:
-    return {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+    return {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s", "analysis": analysis_settings()}
 
 
 def template_body(alias: str) -> dict[str, Any]:
@@ -54,7 +59,7 @@ def ensure_index(client: Elasticsearch, settings: Settings | None = None) -> str
     try:
         client.indices.put_mapping(index=alias, properties=mapping["properties"], dynamic=mapping["dynamic"])
     except BadRequestError as exc:
-        raise RuntimeError(f"the index behind {alias} has an incompatible mapping; run `python -m shared.es.migrate`") from exc
+        raise MappingOutdated(f"the index behind {alias} has an incompatible mapping; run `python -m shared.es.migrate`") from exc
     return alias
 
 

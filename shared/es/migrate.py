@@ -1,9 +1,10 @@
 """`python -m shared.es.migrate`: roll a new mapping out without downtime.
 
 Creates `<alias>-v<N+1>` from the current template, copies every document into it (scan + bulk on
-the client side: the minimal Elasticsearch distribution has no reindex API), then moves the alias in
-one atomic call. Readers see the old index until the swap; writes made during the copy go to the old
-index, so run it while ingest is paused, or run it twice (the second pass copies what the first missed).
+the client side: the minimal Elasticsearch distribution has no reindex API) in the current document shape (fields
+the table no longer has dropped, the search fields made again), then moves the alias in one atomic call. Readers
+see the old index until the swap; writes made during the copy go to the old index, so run it while ingest is
+paused, or run it twice (the second pass copies what the first missed).
 """
 
 from __future__ import annotations
@@ -14,11 +15,20 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from shared.analysis.document import search_fields
 from shared.es.client import make_client
+from shared.es.fields import FIELDS
 from shared.es.index import current_index, next_version, swap_alias, template_body, versioned_name
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+
+def current_shape(source: dict[str, Any]) -> dict[str, Any]:
+    """A stored article as today's indexer would write it: e.g. the `*_stem` fields of Python stemming become `lang`."""
+    known = {f.name for f in FIELDS}
+    kept = {name: value for name, value in source.items() if name in known}
+    return kept | search_fields(kept)
 
 
 def _copies(client: Elasticsearch, old: str, new: str) -> Iterator[dict[str, Any]]:
@@ -27,7 +37,7 @@ def _copies(client: Elasticsearch, old: str, new: str) -> Iterator[dict[str, Any
         yield {
             "_index": new,
             "_id": hit["_id"],
-            "_source": hit["_source"],
+            "_source": current_shape(hit["_source"]),
             "version": hit["_version"],
             "version_type": "external_gte",
         }

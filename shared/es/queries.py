@@ -3,11 +3,11 @@
 User text reaches Elasticsearch only inside `simple_query_string` (no scripts, regexes or
 full query syntax; the REGEXP and FUZZY flags are off) or as term values.
 
-Matching: the query's syntax on the language-neutral fields (core `standard` analyzer) or on the
-`*_stem` fields with the query stemmed in the language of the articles it is matched against
-(one clause per group of languages whose stems of this query agree).
+Matching: the query's syntax on the language-neutral fields (`standard` analyzer) and on the language fields
+(`lang.<stemmer>.*`), each field analysing the words its own way: a word matches an article as written or as its
+stem in the article's language.
 Ranking: BM25F (`combined_fields`) of the wanted words over `title^3`, `subtitle^2`, `body`, plus
-the same on the stems (so exact word forms rank above mere stem matches), plus the dateline place's
+the same on each language's fields (so exact word forms rank above mere stem matches), plus the dateline place's
 city and country (matched too, though not part of the body), plus a phrase boost,
 times a gentle recency factor (x1.0 for old articles up to x1.5 for new ones; switch it off
 with SEARCH_RECENCY_DECAY=false).
@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shared.analysis.query import neutral_query, positive_words, stemmed_query
-from shared.analysis.stemming import LANGUAGES
-from shared.es.fields import FACETS, full_text_fields, stemmed_fields
+from shared.analysis.document import DERIVED
+from shared.analysis.languages import stemmers
+from shared.analysis.query import positive_words, sqs_query
+from shared.es.fields import FACETS, full_text_fields, language_fields
 
 SORTS = ("relevance", "newest", "oldest")
 INTERVALS = {"day": "1d", "week": "1w", "month": "1M", "year": "1y"}
@@ -31,7 +32,7 @@ FACET_SIZE = 20
 RECENCY_SCALE = "30d"  # an article this old gets half the recency bonus
 RECENCY_WEIGHT = 0.5  # the newest article scores x(1 + this); an old one x1
 PHRASE_FACTOR = 1.5  # score multiplier of an article holding the query's words as a phrase
-SOURCE_EXCLUDES = ["notes", "body", "*_stem", "*_suggest"]
+SOURCE_EXCLUDES = ["notes", "body", *DERIVED]
 # The dateline place leaves the body (it is not the story's text), so the words of `q` may also be found in
 # it: "astana" finds what was filed from Astana, "flood -astana" leaves it out. It adds a small score of its
 # own rather than joining title/subtitle/body in BM25F, whose statistics it would distort.
@@ -83,51 +84,32 @@ def _sqs(query: str, fields: list[str]) -> dict[str, Any]:
     }
 
 
-def _by_language(q: str, languages: list[str]) -> dict[str, list[str]]:
-    """Languages grouped by how they stem this query: one clause per group."""
-    groups: dict[str, list[str]] = {}
-    for code in languages:
-        groups.setdefault(stemmed_query(q, code), []).append(code)
-    return groups
+def matching(q: str, languages: list[str] | None) -> dict[str, Any]:
+    """Which articles match: the query's syntax, each word found as written or as its stem in the article's language.
 
-
-def _in_languages(codes: list[str] | None, query: dict[str, Any]) -> dict[str, Any]:
-    """`query` only for articles in `codes` (None: in a language without a stemmer, or none)."""
-    if codes is None:
-        return {"bool": {"must_not": [{"terms": {"language": sorted(LANGUAGES)}}], "must": [query]}}
-    return {"bool": {"filter": [{"terms": {"language": codes}}], "must": [query]}}
-
-
-def matching(q: str, languages: list[str]) -> dict[str, Any]:
-    """Which articles match: the query's syntax on the neutral fields, or on the stems of the article's language."""
-    stems = stemmed_fields() + DATELINE_FIELDS
-    either = [_sqs(neutral_query(q), full_text_fields() + DATELINE_FIELDS)]
-    either += [_in_languages(codes, _sqs(query, stems)) for query, codes in _by_language(q, languages).items()]
-    unstemmed = stemmed_query(q, None)
-    either.append(_in_languages(None, _sqs(unstemmed, stems)))
-    return {"bool": {"should": [c for c in either if c], "minimum_should_match": 1}}
+    `languages`: the codes whose language fields are searched (None: all of them)."""
+    fields = full_text_fields() + [f for stemmer in stemmers(languages) for f in language_fields(stemmer)]
+    return _sqs(sqs_query(q), fields + DATELINE_FIELDS)
 
 
 def _combined(words: str, fields: list[str]) -> dict[str, Any]:
     return {"combined_fields": {"query": words, "fields": fields, "operator": "or"}}
 
 
-def scoring(q: str, languages: list[str]) -> list[dict[str, Any]]:
+def scoring(q: str, languages: list[str] | None) -> list[dict[str, Any]]:
     """How matches rank: BM25F over title^3, subtitle^2, body as one field (so a field that few articles
-    have cannot outweigh the title through its term statistics), and the same on the stems."""
+    have cannot outweigh the title through its term statistics), and the same on each language's fields."""
     wanted = positive_words(q)
     if not wanted:
         return []
     clauses = [_combined(wanted, full_text_fields())]
-    for query, codes in _by_language(wanted, languages).items():
-        clauses.append(_in_languages(codes, _combined(query, stemmed_fields())))
+    clauses += [_combined(wanted, language_fields(stemmer)) for stemmer in stemmers(languages)]
     clauses.append({"multi_match": {"query": wanted, "fields": DATELINE_FIELDS, "type": "best_fields"}})
     return clauses
 
 
 def text_query(q: str, languages: list[str] | None = None) -> dict[str, Any]:
-    wanted = [code for code in (languages or sorted(LANGUAGES)) if code in LANGUAGES]
-    query: dict[str, Any] = {"bool": {"filter": [matching(q, wanted)], "should": scoring(q, wanted)}}
+    query: dict[str, Any] = {"bool": {"filter": [matching(q, languages)], "should": scoring(q, languages)}}
     words = positive_words(q)
     if len(words.split()) > 1:
         # Holding the wanted words as a phrase (in any field) multiplies the score: scale-free, unlike a summed clause.
@@ -138,7 +120,8 @@ def text_query(q: str, languages: list[str] | None = None) -> dict[str, Any]:
 
 
 def base_query(params: SearchParams) -> dict[str, Any]:
-    must = [text_query(params.q, params.filters.get("language"))] if params.q.strip() else [{"match_all": {}}]
+    # An empty language filter is no filter: every language's fields are searched.
+    must = [text_query(params.q, params.filters.get("language") or None)] if params.q.strip() else [{"match_all": {}}]
     must_not: list[dict[str, Any]] = [] if params.include_duplicates else [{"exists": {"field": "duplicate_of"}}]
     query: dict[str, Any] = {"bool": {"must": must, "must_not": must_not, "filter": geo_filters(params.geo)}}
     if params.by_relevance and params.recency_decay:
@@ -208,15 +191,17 @@ def sort_clause(params: SearchParams) -> list[Any]:
 def highlight(max_chars: int = HIGHLIGHT_MAX_CHARS) -> dict[str, Any]:
     """Matched words in <mark>, everything else HTML-escaped; the body's start when nothing in it matched.
 
+    The body is highlighted twice: as its language's analyzer saw it (`lang.*.body`, so "flooding" marks "floods")
+    and as written (`body`, for articles in a language the index does not stem, and the fallback fragment).
     Only the first `max_chars` characters of a body are searched for the match: without that bound a body longer
     than the index's `highlight.max_analyzed_offset` (1,000,000) fails every search that ranks it."""
-    body = {"fragment_size": 220, "number_of_fragments": 1, "no_match_size": 220}
+    fragment = {"fragment_size": 220, "number_of_fragments": 1}
     return {
         "encoder": "html",
         "pre_tags": ["<mark>"],
         "post_tags": ["</mark>"],
         "max_analyzed_offset": max_chars,
-        "fields": {"body": body},
+        "fields": {"lang.*.body": fragment, "body": fragment | {"no_match_size": 220}},
     }
 
 
@@ -271,12 +256,12 @@ def topic_params(match: dict[str, Any]) -> SearchParams:
 def topic_clause(params: SearchParams, ids: list[str], languages: list[str] | None = None) -> dict[str, Any]:
     """Which of these articles the topic's search finds, as one unscored clause: the same matching as a search.
 
-    `languages`: the language codes of these articles; the stemmed clauses of other languages are left out, as they
-    could match none of them (None: every language, as a search has)."""
-    wanted = params.filters.get("language") or sorted(LANGUAGES)
-    if languages is not None:
+    `languages`: the language codes of these articles; the fields of other languages are left out, as they could
+    match none of them (None: every language, as a search has)."""
+    wanted = params.filters.get("language") or languages
+    if languages is not None and wanted is not None:
         wanted = [code for code in wanted if code in languages]
-    text = matching(params.q, [code for code in wanted if code in LANGUAGES]) if params.q.strip() else {"match_all": {}}
+    text = matching(params.q, wanted) if params.q.strip() else {"match_all": {}}
     clauses = [text, *facet_filters(params).values(), *geo_filters(params.geo), {"ids": {"values": ids}}]
     return {"bool": {"filter": clauses}}
 

@@ -9,7 +9,8 @@ topic that would match. A topic's requirements are what any article it matches m
 - a place filter (near, bbox): a dateline place with coordinates.
 A `q` this cannot reduce (`word*`, exclusions beside OR, nothing but exclusions, scripts that Elasticsearch's
 standard tokenizer splits per character) leaves the topic a candidate for every article that passes its filters.
-An article's words are those of its title, subtitle, body and dateline place, and its `*_stem` fields.
+An article's words are those of its title, subtitle, body and dateline place, as written and as stems in its language
+(shared/topics/stems.py).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from itertools import combinations, pairwise, product
 from math import prod
 from typing import Any
 
+from shared.analysis.document import ANALYSED
+from shared.analysis.languages import LANGUAGES, language_key, words
 from shared.analysis.query import tokenize
-from shared.analysis.stemming import LANGUAGES, stem_words, words
 from shared.es.fields import FACETS
+from shared.topics.stems import stem_sequences
 
 # Han, kana, Hangul, Thai, Lao, Khmer, Myanmar...: the standard tokenizer makes a token of each character there.
 _PER_CHARACTER = re.compile("[\u0e00-\u109f\u1780-\u17ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
@@ -40,14 +43,15 @@ def word_keys(word: str) -> frozenset[str]:
     parts = words(word)
     keys = set(parts)
     for code in _STEMMING:
-        keys.update(stem_words(parts, code))
+        for stems in stem_sequences(parts, code):
+            keys.update(stems)
     return frozenset(keys)
 
 
 @dataclass(frozen=True)
 class Phrase:
     """A phrase the article must hold word after word, as its words (title, subtitle, body, dateline place) or as stems
-    (the `*_stem` fields, and the dateline place, which the stemmed query also searches): every pair of neighbouring
+    (the language fields, and the dateline place, which the query also searches): every pair of neighbouring
     words of the phrase must stand side by side somewhere in the article, which any match needs (not the converse)."""
 
     variants: tuple[frozenset[Pair], ...]  # the phrase's neighbour pairs: as words, and as stems in each language
@@ -115,9 +119,10 @@ def _facet_value(doc: dict[str, Any], path: str) -> Any:
 def doc_view(doc: dict[str, Any]) -> Doc:
     """What the requirements look at in an article."""
     location = doc.get("location") or {}
-    texts = [words(doc.get(name) or "") for name in ("title", "subtitle", "body")]
+    texts = [words(doc.get(name) or "") for name in ANALYSED]
     places = [words(location.get("city") or ""), words(location.get("country") or "")]
-    stemmed = [(doc.get(name) or "").split() for name in ("title_stem", "subtitle_stem", "body_stem")]
+    language = doc.get("language")
+    stemmed = [stems for text in texts for stems in stem_sequences(text, language)] if language_key(language) else []
     sequences = texts + places + stemmed
     keys: set[str] = set().union(*sequences)
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
@@ -155,7 +160,7 @@ def _terms(q: str) -> Terms | None:
 
 
 def phrase(parts: list[str]) -> Phrase:
-    variants = {tuple(stem_words(parts, code)) for code in _STEMMING} | {tuple(parts)}
+    variants = {tuple(stems) for code in _STEMMING for stems in stem_sequences(parts, code)} | {tuple(parts)}
     return Phrase(tuple(frozenset(pairs(v)) for v in sorted(variants)))
 
 

@@ -14,13 +14,10 @@ import hashlib
 import html
 import math
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from shared.analysis import stemming
 from shared.analysis.document import search_fields
 from shared.articles.dedup import BANDS, band_keys
 
@@ -268,35 +265,11 @@ def as_text(a: Article) -> str:
     return "\n".join(lines) + "\n"
 
 
-class _MemoStemmer:
-    """The same Snowball stems, remembered per word: stemming is a pure function of the word."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.memo = inner, {}
-
-    def stemWords(self, words: list[str]) -> list[str]:
-        memo = self.memo
-        return [memo[w] if w in memo else memo.setdefault(w, self.inner.stemWord(w)) for w in words]
-
-
-@contextmanager
-def memo_stemming() -> Iterator[None]:
-    """Within this block the project's stemming remembers stems per word (this process only; same output)."""
-    original = stemming._stemmer
-    memo = {code: _MemoStemmer(original(code)) for code in stemming.LANGUAGES}
-    stemming._stemmer = memo.__getitem__  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        stemming._stemmer = original
-
-
 def documents(articles: list[Article], id_prefix: str, exact_bands: bool = False) -> list[dict[str, Any]]:
     """What the workers would store for these articles (search fields included), built fast for big indexes.
     Near-duplicate band keys: the pipeline's own with `exact_bands` (the engine's limit is measured on the same
     documents), else keys of the same shape and count at no cost (MinHash takes milliseconds per article)."""
-    with memo_stemming():
-        docs = [as_document(a, f"{id_prefix}{a.n}") for a in articles]
+    docs = [as_document(a, f"{id_prefix}{a.n}") for a in articles]
     for a, doc in zip(articles, docs, strict=True):
         doc["dedup_bands"] = band_keys(a.body) if exact_bands else stand_in_bands(a.body)
     return docs
@@ -309,7 +282,7 @@ def stand_in_bands(body: str) -> list[str]:
 
 def as_document(a: Article, doc_id: str) -> dict[str, Any]:
     """The normalized document as Elasticsearch stores it, built directly (for filling big search indexes fast),
-    with the search fields (stems, completions) the indexer adds."""
+    with the search fields (language texts, completions) the indexer adds."""
     city, country, code, lat, lon, _ = a.place
     doc: dict[str, Any] = {
         "id": doc_id,

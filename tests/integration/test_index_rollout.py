@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from elasticsearch import ConflictError
 
 from shared.es.client import make_client
-from shared.es.index import current_index, ensure_index
+from shared.es.index import MappingOutdated, current_index, drop_namespace, ensure_index
 from shared.es.migrate import migrate
 from shared.settings import Settings
 
@@ -48,3 +49,26 @@ def test_workers_racing_to_create_the_index_all_succeed() -> None:
     finally:
         es.indices.delete(index=f"{settings.index_alias}-v*", ignore_unavailable=True, allow_no_indices=True)
         es.options(ignore_status=404).indices.delete_index_template(name=settings.index_alias)
+
+
+def test_an_index_of_python_stems_rolls_forward_to_engine_analysis() -> None:
+    """An index made before the analysis moved into the engine (its `*_stem` fields, no analyzers) cannot take the
+    mapping in place; migrating rewrites each article in today's shape, and stemmed search finds it."""
+    settings = Settings(namespace=f"test-stems-{uuid.uuid4().hex[:6]}")
+    es = make_client(settings)
+    alias = settings.index_alias
+    old = {"dynamic": "true", "properties": {"title_stem": {"type": "text", "analyzer": "whitespace"}}}
+    es.indices.create(index=f"{alias}-v1", mappings=old, aliases={alias: {"is_write_index": True}})
+    try:
+        stored = {"id": "a1", "title": "Floods in Almaty", "title_stem": "flood in almati", "language": "en"}
+        es.index(index=alias, id="a1", document=stored, refresh=True)
+        with pytest.raises(MappingOutdated):
+            ensure_index(es, settings)
+        migrate(es, settings)
+        assert ensure_index(es, settings) == alias
+        moved = es.get(index=alias, id="a1")["_source"]
+        assert "title_stem" not in moved and moved["lang"] == {"english": {"title": "Floods in Almaty"}}
+        found = es.search(index=alias, query={"match": {"lang.english.title": "flooding"}})["hits"]["hits"]
+        assert [hit["_id"] for hit in found] == ["a1"]
+    finally:
+        drop_namespace(es, alias)

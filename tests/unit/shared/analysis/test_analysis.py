@@ -1,57 +1,32 @@
-import pytest
-
 from shared.analysis.document import search_fields
-from shared.analysis.query import neutral_query, positive_words, stemmed_query, term_count
-from shared.analysis.stemming import language_key, stem_text
+from shared.analysis.languages import language_key, stemmer_of, stemmers
+from shared.analysis.query import positive_words, sqs_query, term_count
 
 
-@pytest.mark.parametrize(
-    ("language", "text", "stems"),
-    [
-        ("en", "Floods flooded", "flood flood"),
-        ("ru", "Наводнения наводнение", "наводнен наводнен"),
-        ("de", "Überschwemmungen Überschwemmung", "uberschwemm uberschwemm"),
-        ("fr", "Inondations inondation", "inond inond"),
-        ("es", "Inundaciones inundación", "inund inund"),
-    ],
-)
-def test_each_language_stems_its_own_word_forms_alike(language: str, text: str, stems: str) -> None:
-    got = stem_text(text, language).split()
-    assert got[0] == got[1]
-    assert got[0].replace("ü", "u") == stems.split()[0]
+def test_language_tags_name_their_stemmer() -> None:
+    assert language_key("en-GB") == "en" and stemmer_of("EN_us") == "english"
+    assert stemmer_of("uk") == "russian"  # no Ukrainian stemmer in Lucene: the Russian one is closest
+    assert language_key(None) is None and stemmer_of("pl") is None and stemmer_of("xx") is None
+    assert stemmers(["en", "ru", "uk", "pl"]) == ["english", "russian"]
 
 
-def test_unknown_language_keeps_lower_cased_words() -> None:
-    assert stem_text("Floods, IN Almaty!", "xx") == "floods in almaty"
-    assert language_key("en-GB") == "en"
-    assert language_key(None) is None
-
-
-def test_query_keeps_operators_and_stems_words() -> None:
+def test_query_keeps_operators_and_leaves_words_to_the_engine() -> None:
     q = '"heavy floods" -rains OR snow* (Almaty AND Astana) NOT storms'
-    assert stemmed_query(q, "en") == '"heavi flood" -rain | snow* ( almati + astana ) -storm'
-    assert neutral_query(q) == '"heavy floods" -rains | snow* ( Almaty + Astana ) -storms'
+    assert sqs_query(q) == '"heavy floods" -rains | snow* ( Almaty + Astana ) -storms'
     assert positive_words(q) == "heavy floods snow almaty astana"
     assert term_count(q) == 7
 
 
-def test_hostile_query_becomes_plain_terms() -> None:
-    assert stemmed_query('/.*/ {"script": {"source": "x"}} \\\\', "en") == '"script" "sourc" "x"'
+def test_hostile_query_becomes_phrases_and_terms() -> None:
+    # Quoted parts become phrases, the rest plain terms; the REGEXP flag is off (tests/unit/shared/es/test_queries.py).
+    assert sqs_query('/.*/ {"script": {"source": "x"}}') == '/.*/ { "script" : { "source" : "x" }}'
 
 
-def test_document_gets_stems_in_its_language_and_completions() -> None:
-    doc = {"title": "Floods in Almaty", "body": "Rivers rose", "language": "en", "location": {"city": "Almaty"}}
+def test_document_gets_its_texts_under_its_language_and_completions() -> None:
+    doc = {"title": "Floods in Almaty", "body": "Rivers rose", "language": "en-GB", "location": {"city": "Almaty"}}
     extra = search_fields(doc)
-    assert extra["title_stem"] == "flood in almati"
+    assert extra["lang"] == {"english": {"title": "Floods in Almaty", "body": "Rivers rose"}}
     assert extra["title_suggest"] == ["Floods in Almaty", "in Almaty", "Almaty"]
     assert extra["place_suggest"] == ["Almaty"]
     assert "title_suggest" not in search_fields({**doc, "duplicate_of": "x"})
-
-
-def test_stemming_is_safe_from_many_threads() -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    text = "Наводнения затопили города и деревни " * 20
-    expected = stem_text(text, "ru")
-    with ThreadPoolExecutor(8) as pool:
-        assert set(pool.map(lambda _: stem_text(text, "ru"), range(120))) == {expected}
+    assert "lang" not in search_fields({**doc, "language": "pl"})

@@ -17,18 +17,22 @@ def test_user_text_only_reaches_simple_query_string_without_regexes() -> None:
     text = json.dumps(body)
     for forbidden in ('"regexp"', '"script"', '"query_string"', '"wildcard"', '"fuzzy"'):
         assert forbidden not in text.replace('\\"script\\"', "")
-    clauses = body["query"]["bool"]["must"][0]["function_score"]["query"]["bool"]["filter"][0]["bool"]["should"]
-    assert all("simple_query_string" in c or "simple_query_string" in c["bool"]["must"][0] for c in clauses)
-    assert "REGEXP" not in clauses[0]["simple_query_string"]["flags"]
-    assert "FUZZY" not in clauses[0]["simple_query_string"]["flags"]
+    [matching] = body["query"]["bool"]["must"][0]["function_score"]["query"]["bool"]["filter"]
+    assert "REGEXP" not in matching["simple_query_string"]["flags"]
+    assert "FUZZY" not in matching["simple_query_string"]["flags"]
 
 
-def test_stemmed_clause_per_language_group_only_for_articles_in_it() -> None:
-    body = search_body(SearchParams(q="floods", filters={"language": ["en", "ru"]}, recency_decay=False))
-    clauses = body["query"]["bool"]["must"][0]["bool"]["filter"][0]["bool"]["should"]
-    stemmed = [(c["bool"]["must"][0]["simple_query_string"]["query"], c["bool"].get("filter")) for c in clauses[1:]]
-    assert ("flood", [{"terms": {"language": ["en"]}}]) in stemmed
-    assert ("floods", [{"terms": {"language": ["ru"]}}]) in stemmed
+def test_words_are_searched_as_written_and_in_the_wanted_languages_fields() -> None:
+    body = search_body(SearchParams(q="floods", filters={"language": ["en", "uk"]}, recency_decay=False))
+    text_query = body["query"]["bool"]["must"][0]["bool"]
+    fields = text_query["filter"][0]["simple_query_string"]["fields"]
+    assert {"title^3", "lang.english.title^3", "lang.russian.body^1"} <= set(fields)
+    assert not any(f.startswith("lang.german.") for f in fields)
+    ranked = [c["combined_fields"]["fields"] for c in text_query["should"] if "combined_fields" in c]
+    unfiltered = search_body(SearchParams(q="floods", filters={"language": []}, recency_decay=False))
+    assert "lang.german.body^1" in unfiltered["query"]["bool"]["must"][0]["bool"]["filter"][0]["simple_query_string"]["fields"]
+    boosted = ("title^3", "subtitle^2", "body^1")
+    assert ranked == [list(boosted), *[[f"lang.{s}.{n}" for n in boosted] for s in ("english", "russian")]]
 
 
 def test_empty_query_lists_newest_first_and_hides_duplicates() -> None:
@@ -58,6 +62,7 @@ def test_highlight_escapes_and_falls_back_to_the_start_of_the_body() -> None:
     highlight = search_body(SearchParams(q="x"))["highlight"]
     assert highlight["encoder"] == "html"
     assert highlight["fields"]["body"]["no_match_size"] > 0
+    assert "no_match_size" not in highlight["fields"]["lang.*.body"]  # only a fragment that matched marks stems
 
 
 def test_point_in_time_replaces_the_index() -> None:
@@ -73,8 +78,8 @@ def test_suggest_asks_titles_and_places() -> None:
 def test_the_dateline_place_is_matched_and_scored_but_not_part_of_bm25f() -> None:
     body = search_body(SearchParams(q="flood astana", recency_decay=False))
     text_query = body["query"]["bool"]["must"][0]["function_score"]["query"]["bool"]
-    neutral = text_query["filter"][0]["bool"]["should"][0]["simple_query_string"]
-    assert {"location.city", "location.country"} <= set(neutral["fields"])
+    matching = text_query["filter"][0]["simple_query_string"]
+    assert {"location.city", "location.country"} <= set(matching["fields"])
     scoring = text_query["should"]
     assert scoring[-1] == {
         "multi_match": {"query": "flood astana", "fields": ["location.city", "location.country"], "type": "best_fields"}
