@@ -21,7 +21,7 @@ import orjson
 
 from shared.es.indexer import to_document
 from shared.extraction.pipeline import normalize
-from tests.bench import engine, ingest, normalization, report, search, topics
+from tests.bench import engine, ingest, normalization, pipeline_cpu, report, search, topics
 from tests.bench.articles import ArticleGenerator, documents
 from tests.bench.cpu import Meter
 from tests.bench.sizes import FULL, QUICK, Sizes
@@ -162,6 +162,23 @@ def run_topics_only(sizes: Sizes, out_dir: Path, command: str, service_env: dict
     return results
 
 
+def run_pipeline_only(sizes: Sizes, out_dir: Path, command: str, service_env: dict[str, str]) -> str:
+    """`--only pipeline`: the engine's limit, then run 2a; CPU per article per process (pipeline.json, pipeline.md)."""
+    gen = ArticleGenerator(SEED)
+    with bench_stack(StackKnobs(), service_env) as stack:
+        pids = measured_pids(stack)
+        log(f"stack up in namespace {stack.namespace}; 1. engine bulk limit (reference)")
+        eng = run_engine(gen, sizes, stack, pids)
+        log(f"engine {eng['docs_per_s']} docs/s; 2a. end-to-end JSON")
+        phase = run_ingest(gen, sizes, stack, pids, "json", eng["docs_per_s"])
+    measured = pipeline_cpu.summary(phase) | {"meta": meta(sizes, command, service_env), "engine_docs_per_s": eng["docs_per_s"]}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "pipeline.json").write_bytes(orjson.dumps(measured, option=orjson.OPT_INDENT_2))
+    text = pipeline_cpu.markdown(measured, command)
+    (out_dir / "pipeline.md").write_text(text)
+    return text
+
+
 def meta(sizes: Sizes, command: str, service_env: dict[str, str]) -> dict[str, Any]:
     return {
         "mode": sizes.name,
@@ -217,7 +234,11 @@ def main(argv: list[str] | None = None) -> int:
         help="extra environment of the services under test (a before/after of a tuning change)",
     )
     parser.add_argument("--set", action="append", default=[], metavar="SIZE=N", help="override one size of sizes.py")
-    parser.add_argument("--only", choices=("topics",), help="one measurement alone (7. topics: writes its files only)")
+    parser.add_argument(
+        "--only",
+        choices=("topics", "pipeline"),
+        help="one measurement alone, writing its files only: 7. topics, or the CPU per article of run 2a (pipeline)",
+    )
     args = parser.parse_args(argv)
     service_env = dict(item.split("=", 1) for item in args.service_env)
     sizes = with_overrides(QUICK if args.quick else FULL, args.set)
@@ -226,8 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     command = "make bench QUICK=1" if args.quick else "make bench"
     if args.service_env or args.set or args.only:
         command = " ".join([".venv/bin/python -m tests.bench", *argv_or_sys(argv)])
-    if args.only == "topics":
-        print(topics.markdown(run_topics_only(sizes, out, command, service_env)["topics"]))
+    if args.only:
+        if args.only == "pipeline":
+            print(run_pipeline_only(sizes, out, command, service_env))
+        else:
+            print(topics.markdown(run_topics_only(sizes, out, command, service_env)["topics"]))
         log(f"done in {time.monotonic() - t0:.0f}s; results in {out}")
         return 0
     results = run(sizes, out, command, service_env)
