@@ -106,16 +106,17 @@ YML
 }
 
 # The analysis plugin (infra/elasticsearch/analysis-plugin, docs/adr/0023-analysis-in-the-engine.md): built by Maven
-# against the node's own versions, installed into the distribution before the node starts. A node of ours that runs
-# with another build of it is stopped here, so that engines.sh starts it again with this one.
+# against the node's own versions, installed into the distribution before the node starts. The installed copy is
+# stamped with a digest of its sources, so a clone with the same sources neither rebuilds nor restarts anything; a
+# node of ours that runs another build is stopped here, so that engines.sh starts it again with this one.
 install_analysis_plugin() {
   local src="$ROOT/infra/elasticsearch/analysis-plugin"
   local zip="$src/target/newsroom-analysis.zip" stamp="$ES_HOME/plugins/newsroom-analysis/.built-from" sum
+  sum="$( (cd "$src" && find pom.xml src -type f -print0 | sort -z | xargs -0 sha256sum; echo "$ES_VERSION") | sha256sum | cut -d' ' -f1)"
+  [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && return
   if [ ! -f "$zip" ] || [ -n "$(find "$src/pom.xml" "$src/src" -newer "$zip" -print -quit)" ]; then
     build_analysis_plugin "$src"
   fi
-  sum="$(sha256sum "$zip" | cut -d' ' -f1)"
-  [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && return
   stop_own_node
   say "installing the analysis plugin into $ES_HOME"
   ES_JAVA_HOME="$(cat "$ES_BASE/java_home")" "$ES_HOME/bin/elasticsearch-plugin" remove --purge newsroom-analysis >/dev/null 2>&1 || true
