@@ -16,6 +16,8 @@ from shared.delivery.status import now_iso
 
 
 def to_document(article: NormalizedArticle) -> dict[str, Any]:
+    """The article as the worker hands it over; the fields only search reads are added as it is written
+    (`indexed_source`), so the message through Redis carries each text once."""
     doc = article.model_dump(exclude={"location"}, exclude_none=True)
     doc["indexed_at"] = now_iso()
     if article.location:
@@ -23,8 +25,13 @@ def to_document(article: NormalizedArticle) -> dict[str, Any]:
         if article.location.lat is not None and article.location.lon is not None:
             loc["geo"] = {"lat": article.location.lat, "lon": article.location.lon}
         doc["location"] = loc
-    doc.update(search_fields(doc))  # stems in the article's language, completion inputs
     return doc
+
+
+def indexed_source(doc: dict[str, Any]) -> dict[str, Any]:
+    """What Elasticsearch stores: the document and its search fields (the texts under their language's analyzer,
+    completion inputs), made after the near-duplicate check, so that a duplicate found there is never suggested."""
+    return doc | search_fields(doc)
 
 
 def error_text(error: Any) -> str:
@@ -57,7 +64,8 @@ def bulk_index(
 def bulk_index_documents(
     client: Elasticsearch, alias: str, documents: Iterable[dict[str, Any]], versions: Mapping[str, int] | None = None
 ) -> BulkOutcome:
-    """Write documents (from `to_document`) under their ids; replaying the same bulk can never make a second copy.
+    """Write documents (from `to_document`, with their search fields) under their ids; replaying the same bulk can
+    never make a second copy.
 
     With `versions` (id → accept time in ms) each write uses `version_type=external_gte`: the same version
     rewrites the same document (a redelivered task is harmless) and an older version is refused with a
@@ -66,7 +74,7 @@ def bulk_index_documents(
     versions = versions or {}
     actions = []
     for doc in documents:
-        action: dict[str, Any] = {"_op_type": "index", "_index": alias, "_id": doc["id"], "_source": doc}
+        action: dict[str, Any] = {"_op_type": "index", "_index": alias, "_id": doc["id"], "_source": indexed_source(doc)}
         if doc["id"] in versions:
             action.update(version=versions[doc["id"]], version_type="external_gte")
         actions.append(action)

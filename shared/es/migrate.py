@@ -15,9 +15,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from shared.analysis.document import search_fields
 from shared.es.client import make_client
 from shared.es.fields import FIELDS
+from shared.es.indexer import indexed_source
 from shared.es.index import current_index, next_version, swap_alias, template_body, versioned_name
 from shared.settings import Settings, get_settings
 
@@ -28,7 +28,7 @@ def current_shape(source: dict[str, Any]) -> dict[str, Any]:
     """A stored article as today's indexer would write it: e.g. the `*_stem` fields of Python stemming become `lang`."""
     known = {f.name for f in FIELDS}
     kept = {name: value for name, value in source.items() if name in known}
-    return kept | search_fields(kept)
+    return indexed_source(kept)
 
 
 def _copies(client: Elasticsearch, old: str, new: str) -> Iterator[dict[str, Any]]:

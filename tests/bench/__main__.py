@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from shared.es.indexer import to_document
+from shared.es.indexer import indexed_source, to_document
 from shared.extraction.pipeline import normalize
 from tests.bench import engine, ingest, normalization, pipeline_cpu, report, search, topics
 from tests.bench.articles import ArticleGenerator, documents
@@ -84,7 +84,7 @@ def fill_batches(gen: ArticleGenerator, sizes: Sizes) -> Iterator[list[dict[str,
 
 
 def pipeline_doc_bytes(gen: ArticleGenerator) -> int:
-    docs = [to_document(normalize(normalization.json_payload(a))) for a in gen.articles(0, 20)]
+    docs = [indexed_source(to_document(normalize(normalization.json_payload(a)))) for a in gen.articles(0, 20)]
     return round(statistics.mean(len(orjson.dumps(d)) for d in docs))
 
 

@@ -28,7 +28,7 @@ from elasticsearch import helpers
 from shared.articles.model import Location, NormalizedArticle
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index
-from shared.es.indexer import to_document
+from shared.es.indexer import indexed_source, to_document
 from shared.settings import Settings
 from tests.stack import free_port, gunicorn_argv, wait_until
 
@@ -86,7 +86,11 @@ def fill(settings: Settings, count: int) -> None:
     words = vocabulary(rng, 50_000)
     weights = [1 / (rank + 10) for rank in range(len(words))]  # Zipf-like: a few common words, a long tail
     actions = (
-        {"_index": settings.index_alias, "_id": f"cost-{i}", "_source": to_document(article(i, rng, words, weights))}
+        {
+            "_index": settings.index_alias,
+            "_id": f"cost-{i}",
+            "_source": indexed_source(to_document(article(i, rng, words, weights))),
+        }
         for i in range(count)
     )
     helpers.bulk(es.options(request_timeout=120), actions, chunk_size=500)

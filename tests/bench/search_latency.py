@@ -31,7 +31,7 @@ from services.search.params import parse_search_args
 from shared.articles.model import Location, NormalizedArticle
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index
-from shared.es.indexer import to_document
+from shared.es.indexer import indexed_source, to_document
 from shared.es.queries import search_body
 from shared.settings import Settings
 from tests.bench.search import latencies
@@ -144,7 +144,8 @@ def fill(settings: Settings, count: int) -> None:
     ensure_index(es, settings)
     rng = random.Random(7)
     actions = (
-        {"_index": settings.index_alias, "_id": f"bench-{i}", "_source": to_document(article(i, rng))} for i in range(count)
+        {"_index": settings.index_alias, "_id": f"bench-{i}", "_source": indexed_source(to_document(article(i, rng)))}
+        for i in range(count)
     )
     helpers.bulk(es.options(request_timeout=120), actions, chunk_size=1000)
     es.indices.refresh(index=settings.index_alias)

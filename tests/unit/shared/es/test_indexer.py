@@ -9,7 +9,8 @@ import pytest
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectApiResponse
 from elasticsearch import Elasticsearch
 
-from shared.es.indexer import bulk_index_documents
+from shared.articles.model import NormalizedArticle
+from shared.es.indexer import bulk_index_documents, indexed_source, to_document
 
 
 def item(doc_id: str, status: int, error: str | None = None) -> dict[str, Any]:
@@ -53,3 +54,12 @@ def test_each_bulk_item_is_settled_by_the_one_transient_policy(answered: list[di
     assert outcome.retryable["queue-full"].startswith("429 es_rejected_execution_exception")
     assert sorted(outcome.rejected) == ["bad-date", "not-implemented"]  # a 501 would fail again: not retried
     assert len(answered) == 1  # one request for the batch
+
+
+def test_search_fields_are_made_as_the_document_is_written_after_the_duplicate_check() -> None:
+    handed_over = to_document(NormalizedArticle(id="a", title="Floods in Almaty", body="Rivers rose.", language="en"))
+    assert "lang" not in handed_over and "title_suggest" not in handed_over  # each text crosses Redis once
+    stored = indexed_source(handed_over)
+    assert stored["lang"] == {"english": {"title": "Floods in Almaty", "body": "Rivers rose."}}
+    assert stored["title_suggest"][0] == "Floods in Almaty"
+    assert "title_suggest" not in indexed_source(handed_over | {"duplicate_of": "b"})  # its original is suggested
