@@ -17,8 +17,8 @@ from elasticsearch import Elasticsearch, helpers
 
 from shared.es.client import make_client
 from shared.es.fields import FIELDS
-from shared.es.indexer import indexed_source
 from shared.es.index import current_index, next_version, swap_alias, template_body, versioned_name
+from shared.es.indexer import indexed_source
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
