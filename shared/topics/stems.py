@@ -20,7 +20,6 @@ import Stemmer
 from shared.analysis.languages import LANGUAGES, language_key
 
 _local = threading.local()
-RELEASES = 2  # stems per word and language: Snowball 3 (C), Snowball 2.2 (Python)
 
 
 def _stemmers(code: str) -> tuple[Any, Any]:
@@ -38,9 +37,16 @@ def _older_stem(code: str, word: str) -> str:
     return str(_stemmers(code)[1].stemWord(word))
 
 
+def stems_by_release(tokens: list[str], code: str) -> tuple[list[str], list[str]]:
+    """The tokens' stems in this language by Snowball 3 and by Snowball 2.2."""
+    return _stemmers(code)[0].stemWords(tokens), [_older_stem(code, w) for w in tokens]
+
+
 def stem_sequences(tokens: list[str], language: str | None) -> list[list[str]]:
-    """The tokens' stems in this language, once per Snowball release (the same list twice where they agree)."""
+    """The tokens' distinct stem sequences in this language: one where both releases agree on every token, else two
+    (the candidate index makes keys and neighbour pairs of each, so an equal second copy would be work for nothing)."""
     code = language_key(language)
     if not code:
         return [tokens]
-    return [_stemmers(code)[0].stemWords(tokens), [_older_stem(code, w) for w in tokens]]
+    newer, older = stems_by_release(tokens, code)
+    return [newer] if newer == older else [newer, older]
