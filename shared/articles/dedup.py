@@ -1,7 +1,8 @@
 """Near-duplicates: the same story re-sent with small edits, or one wire story on two sites.
 
-MinHash over word 3-shingles of the folded body (datasketch, fixed seed, so every process computes
-the same signature), cut into BANDS bands of ROWS rows (LSH). Each band becomes a key such as
+MinHash over word 3-shingles of the folded body (datasketch's scheme and permutations, fixed seed, so every
+process computes the same signature; the shingle hash is ours, see `shingle_hash32`), cut into BANDS bands of ROWS
+rows (LSH). Each band becomes a key such as
 "b07:9f3a..." stored in the indexed keyword field `dedup_bands`. An article's candidates are the
 indexed articles sharing at least one key (one `terms` query); a candidate counts as the same story
 when the Jaccard similarity of the two bodies' shingle sets reaches SIMILARITY. With 16 bands of
@@ -17,6 +18,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+import zlib
 from functools import lru_cache
 from operator import methodcaller
 from typing import Any
@@ -34,9 +36,14 @@ SIMILARITY = 0.6
 MIN_WORDS = 40
 MAX_CANDIDATES = 10
 SEED = 20231017
+# The keys' recipe. Stored keys are only comparable with keys of the same recipe: the index records the one it holds
+# (its mapping's `_meta`), and an index of another is rolled forward by `python -m shared.es.setup`, which recomputes
+# every article's keys (shared/es/migrate.py). 1: SHA-1 of each shingle (datasketch's default); 2: `shingle_hash32`.
+KEY_SCHEME = 2
 _WORD = re.compile(r"\w+")
-_DIGEST = methodcaller("digest")
 _UTF8 = methodcaller("encode", "utf-8")
+_MIX = 0x9E3779B97F4A7C15  # odd: multiplying by it modulo 2**64 loses no bits
+_MASK64 = (1 << 64) - 1
 
 
 def words_of(text: str) -> list[str]:
@@ -77,16 +84,32 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
     return hv ^ (hv >> np.uint32(16))
 
 
-def signature(shingles: set[str]) -> np.ndarray:
-    """The MinHash values datasketch's `MinHash(num_perm=NUM_PERM, seed=SEED).update_batch` gives these shingles
-    (uint32). Stored band keys depend on them, so they must not change; computed here in a few array
-    operations, as one Python call per shingle in datasketch took a tenth of a worker's time.
-    A unit test compares the two."""
-    # datasketch's sha1_hash32: the first 4 of the 20 bytes of the SHA-1 digest, little-endian. map() keeps the
-    # loop over shingles in C. The minimum does not depend on the order of the shingles.
-    digests = b"".join(map(_DIGEST, map(hashlib.sha1, map(_UTF8, shingles))))
-    first_words = np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0]
-    hv = _fmix32(first_words.astype(np.uint32).reshape(-1, 1))
+def shingle_hash32(shingle: str) -> int:
+    """The 32-bit hash of one shingle ("w1 w2 w3"): each word's CRC-32, folded in order by a multiply-add modulo
+    2**64, high half XOR low half. datasketch mixes it further (MurmurHash3's finalizer) before permuting. This is
+    the definition; `signature` computes the same for all shingles of a body at once."""
+    folded = 0
+    for word in shingle.split(" "):
+        folded = (folded * _MIX + zlib.crc32(_UTF8(word))) & _MASK64
+    return (folded >> 32) ^ (folded & 0xFFFFFFFF)
+
+
+def _shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """`shingle_hash32` of every shingle of the tokens, repeats included (they do not change a minimum): one C call
+    per word instead of a SHA-1 object per shingle, which took a third of a worker's CPU."""
+    words = np.fromiter(map(zlib.crc32, map(_UTF8, tokens)), dtype=np.uint64, count=len(tokens))
+    count = len(tokens) - SHINGLE_WORDS + 1
+    folded = words[:count].copy()
+    for offset in range(1, SHINGLE_WORDS):
+        folded = folded * np.uint64(_MIX) + words[offset : offset + count]
+    return ((folded >> np.uint64(32)) ^ (folded & np.uint64(0xFFFFFFFF))).astype(np.uint32)
+
+
+def signature(tokens: list[str]) -> np.ndarray:
+    """The MinHash values (uint32) datasketch's `MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=shingle_hash32)`
+    gives the tokens' shingles, in a few array operations (one Python call per shingle in datasketch took a tenth of
+    a worker's time). A unit test compares the two."""
+    hv = _fmix32(_shingle_hashes(tokens).reshape(-1, 1))
     a, b = _permutations()
     values: np.ndarray = (hv * a + b).min(axis=0)
     return values
@@ -95,10 +118,9 @@ def signature(shingles: set[str]) -> np.ndarray:
 def band_keys(text: str) -> list[str]:
     """The LSH band keys of a body; empty when the body is too short to compare."""
     tokens = words_of(text)
-    shingles = _shingles(tokens)
-    if len(tokens) < MIN_WORDS or not shingles:
+    if len(tokens) < max(MIN_WORDS, SHINGLE_WORDS):
         return []
-    values = signature(shingles)
+    values = signature(tokens)
     keys = []
     for band in range(BANDS):
         rows = values[band * ROWS : (band + 1) * ROWS].tobytes()

@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.analysis.document import ANALYSED
 from shared.analysis.languages import stemmers
+from shared.articles.dedup import KEY_SCHEME
 from shared.es.analysis import analyzer_name
 
 
@@ -90,7 +91,8 @@ FACETS: dict[str, str] = {
 
 
 def mappings() -> dict[str, Any]:
-    return {"dynamic": "strict", "properties": {f.name: f.mapping for f in FIELDS}}
+    # `_meta` records what the stored values depend on beyond the mapping: the near-duplicate keys' recipe.
+    return {"dynamic": "strict", "_meta": {"dedup_scheme": KEY_SCHEME}, "properties": {f.name: f.mapping for f in FIELDS}}
 
 
 def full_text_fields() -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch
 
+from shared.articles.dedup import KEY_SCHEME
 from shared.es import fields
 from shared.es.analysis import analysis_settings
 from shared.settings import Settings, get_settings
@@ -60,7 +61,16 @@ def ensure_index(client: Elasticsearch, settings: Settings | None = None) -> str
         client.indices.put_mapping(index=alias, properties=mapping["properties"], dynamic=mapping["dynamic"])
     except BadRequestError as exc:
         raise MappingOutdated(f"the index behind {alias} has an incompatible mapping; run `python -m shared.es.migrate`") from exc
+    held = stored_dedup_scheme(client, alias)
+    if held != KEY_SCHEME:
+        raise MappingOutdated(f"the index behind {alias} holds near-duplicate keys of scheme {held}, not {KEY_SCHEME}")
     return alias
+
+
+def stored_dedup_scheme(client: Elasticsearch, alias: str) -> int:
+    """The near-duplicate key recipe the index behind the alias holds; 1 for an index made before it was recorded."""
+    (index_mapping,) = client.indices.get_mapping(index=alias).values()
+    return int(index_mapping["mappings"].get("_meta", {}).get("dedup_scheme", 1))
 
 
 def current_index(client: Elasticsearch, alias: str) -> str:

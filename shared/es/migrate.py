@@ -15,6 +15,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from shared.articles.dedup import band_keys
 from shared.es.client import make_client
 from shared.es.fields import FIELDS
 from shared.es.index import current_index, next_version, swap_alias, template_body, versioned_name
@@ -25,9 +26,11 @@ log = logging.getLogger(__name__)
 
 
 def current_shape(source: dict[str, Any]) -> dict[str, Any]:
-    """A stored article as today's indexer would write it: e.g. the `*_stem` fields of Python stemming become `lang`."""
+    """A stored article as today's indexer would write it: e.g. the `*_stem` fields of Python stemming become `lang`,
+    and the near-duplicate keys are those of today's recipe."""
     known = {f.name for f in FIELDS}
     kept = {name: value for name, value in source.items() if name in known}
+    kept["dedup_bands"] = band_keys(kept.get("body") or "")
     return indexed_source(kept)
 
 

@@ -7,8 +7,10 @@ import uuid
 import pytest
 from elasticsearch import ConflictError
 
+from shared.articles.dedup import band_keys, find_duplicates
+from shared.es import fields
 from shared.es.client import make_client
-from shared.es.index import MappingOutdated, current_index, drop_namespace, ensure_index
+from shared.es.index import MappingOutdated, current_index, drop_namespace, ensure_index, index_settings
 from shared.es.migrate import migrate
 from shared.settings import Settings
 
@@ -70,5 +72,30 @@ def test_an_index_of_python_stems_rolls_forward_to_engine_analysis() -> None:
         assert "title_stem" not in moved and moved["lang"] == {"english": {"title": "Floods in Almaty"}}
         found = es.search(index=alias, query={"match": {"lang.english.title": "flooding"}})["hits"]["hits"]
         assert [hit["_id"] for hit in found] == ["a1"]
+    finally:
+        drop_namespace(es, alias)
+
+
+def test_an_index_of_older_near_duplicate_keys_rolls_forward_with_todays_keys() -> None:
+    """An index whose articles carry keys of another recipe (made before the index recorded one) is refused in place;
+    migrating recomputes every article's keys, so a copy sent afterwards is recognised against it."""
+    settings = Settings(namespace=f"test-bands-{uuid.uuid4().hex[:6]}")
+    es = make_client(settings)
+    alias = settings.index_alias
+    mapping = fields.mappings()
+    del mapping["_meta"]
+    es.indices.create(index=f"{alias}-v1", settings=index_settings(), mappings=mapping, aliases={alias: {"is_write_index": True}})
+    try:
+        body = " ".join(f"Word{i} of a long wire story about the harbour strike, part {i}." for i in range(30))
+        stored = {"id": "a1", "title": "Harbour strike", "body": body, "dedup_bands": ["b00:0000000000000000"]}
+        es.index(index=alias, id="a1", document=stored, refresh=True)
+        with pytest.raises(MappingOutdated, match="near-duplicate keys of scheme 1"):
+            ensure_index(es, settings)
+        migrate(es, settings)
+        assert ensure_index(es, settings) == alias
+        assert es.get(index=alias, id="a1")["_source"]["dedup_bands"] == band_keys(body)
+        edited = body.replace("strike", "walkout", 1)
+        copy = {"id": "a2", "body": edited, "dedup_bands": band_keys(edited)}
+        assert find_duplicates(es, alias, [copy]) == {"a2": "a1"}
     finally:
         drop_namespace(es, alias)
