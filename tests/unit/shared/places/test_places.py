@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.extraction.place_rules import body_dateline
-from shared.places.mentions import places_mentioned
+from shared.places.mentions import capitalised_runs, places_mentioned
 from shared.places.resolve import resolve_place
 
 
@@ -47,6 +47,12 @@ def test_places_mentioned_count_cities_and_demonyms() -> None:
     text = "Kazakhstan condemned the attacks on Israeli citizens. The summit in Bishkek ended on Friday."
     assert set(places_mentioned(text)) >= {"KZ", "IL", "KG"}
     assert "RU" in places_mentioned("Президент прибыл в Москву.")
+
+
+def test_runs_of_capitalised_words_and_where_they_end() -> None:
+    text = "U.S. envoys met the Bank of England’s governor in New York — then 3 Paris-based firms; Montre\u0301al too."
+    assert capitalised_runs(text) == [["U.", "S"], ["Bank", "of", "England"], ["New", "York"], ["Paris-based"], ["Montre\u0301al"]]
+    assert places_mentioned("Talks in Montre\u0301al, then Que\u0301bec.") == ["CA"]  # accents as combining marks
 
 
 def test_opening_datelines_of_wire_copy() -> None:
