@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 from courlan import normalize_url
-
-_SPACE = re.compile(r"\s+")
 
 
 def canonical_url(url: str) -> str:
@@ -21,8 +18,9 @@ def canonical_url(url: str) -> str:
 
 
 def fold_text(text: str) -> str:
-    """The form of a text that two copies of one article share."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+    """The form of a text that two copies of one article share: NFC, each run of white space one space, ends
+    stripped, case folded. split() finds the same runs as the regex `\\s+` in C, without a call per run."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
 def content_hash(title: str | None, body: str | None) -> str:

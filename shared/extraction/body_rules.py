@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shared.articles.ids import fold_text
 from shared.articles.limits import text_only
 from shared.extraction.draft import Draft
 from shared.extraction.furniture import BYLINE, furniture_kind, words
@@ -19,11 +20,10 @@ UPDATE_LABEL = re.compile(
     r"|обновлено)\b",
     re.IGNORECASE,
 )
-_SPACE = re.compile(r"\s+")
 
 
 def _same(a: str | None, b: str) -> bool:
-    return bool(a) and _SPACE.sub(" ", a or "").strip().casefold() == _SPACE.sub(" ", b).strip().casefold()
+    return bool(a) and fold_text(a or "") == fold_text(b)
 
 
 def _trim_head(draft: Draft) -> None:

@@ -50,8 +50,9 @@ def test_places_mentioned_count_cities_and_demonyms() -> None:
 
 
 def test_runs_of_capitalised_words_and_where_they_end() -> None:
-    text = "U.S. envoys met the Bank of England’s governor in New York — then 3 Paris-based firms; Montre\u0301al too."
-    assert capitalised_runs(text) == [["U.", "S"], ["Bank", "of", "England"], ["New", "York"], ["Paris-based"], ["Montre\u0301al"]]
+    text = "U.S. envoys met the Bank of England\u2019s governor in New York — then 3 Paris-based firms; Montre\u0301al too."
+    runs = [["U.", "S"], ["Bank", "of", "England"], ["New", "York"], ["Paris-based"], ["Montre\u0301al"]]
+    assert capitalised_runs(text) == runs
     assert places_mentioned("Talks in Montre\u0301al, then Que\u0301bec.") == ["CA"]  # accents as combining marks
 
 
