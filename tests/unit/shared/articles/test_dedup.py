@@ -94,3 +94,13 @@ def test_a_batch_finds_copies_of_indexed_articles_and_of_its_own_earlier_article
     first, second = doc("x", STORY, "2026-01-01T10:00:00Z"), doc("y", edited, "2026-01-01T10:00:05Z")
     assert find_duplicates(FakeSearch(), "alias", [second, first]) == {"y": "x"}  # the earlier one is the original
     assert find_duplicates(FakeSearch(fail=True), "alias", [second, first]) == {"y": "x"}  # lookup down: the batch still counts
+
+
+def test_remembered_word_hashes_stay_bounded_and_keys_do_not_change(monkeypatch: Any) -> None:
+    from shared.articles import dedup
+
+    expected = band_keys(STORY)
+    monkeypatch.setattr(dedup._WordHashes, "LIMIT", 10)
+    monkeypatch.setattr(dedup, "_WORD_HASHES", dedup._WordHashes())
+    assert band_keys(STORY) == expected
+    assert 0 < len(dedup._WORD_HASHES) <= 10
