@@ -16,8 +16,13 @@ DATE_LANGUAGES = {"en", "de", "fr", "es", "ru", "it", "pt", "nl", "pl", "uk", "k
 _DATEPARSER_LANGUAGES = frozenset(language_order)  # a page's own language is read too when dateparser knows it
 
 
+# py3langid's cost grows with the sample; on 799 articles in 12 languages (generated, the extraction benchmark's gold
+# texts, our gold pages) the first 1,000 characters already gave the language the first 5,000 did, for every one.
+LANGUAGE_SAMPLE_CHARS = 2000
+
+
 def _detect_language(draft: Draft) -> None:
-    sample = " ".join(filter(None, [draft.title, draft.subtitle, draft.body[:5000]]))
+    sample = " ".join(filter(None, [draft.title, draft.subtitle, draft.body[:LANGUAGE_SAMPLE_CHARS]]))
     language, _ = py3langid.classify(sample)
     draft.language = language
 
