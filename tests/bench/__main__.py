@@ -21,7 +21,7 @@ import orjson
 
 from shared.es.indexer import indexed_source, to_document
 from shared.extraction.pipeline import normalize
-from tests.bench import engine, ingest, normalization, pipeline_cpu, report, search, topics
+from tests.bench import engine, ingest, normalization, pipeline_cpu, report, scaling, search, topics
 from tests.bench.articles import ArticleGenerator, documents
 from tests.bench.cpu import Meter
 from tests.bench.sizes import FULL, QUICK, Sizes
@@ -236,8 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="SIZE=N", help="override one size of sizes.py")
     parser.add_argument(
         "--only",
-        choices=("topics", "pipeline"),
-        help="one measurement alone, writing its files only: 7. topics, or the CPU per article of run 2a (pipeline)",
+        choices=("topics", "pipeline", "scaling"),
+        help="one measurement alone, writing its files only: 7. topics, the CPU per article of run 2a (pipeline), "
+        "or run 2a against worker processes with Elasticsearch on a core of its own (scaling: tests/bench/scaling.py)",
     )
     args = parser.parse_args(argv)
     service_env = dict(item.split("=", 1) for item in args.service_env)
@@ -250,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         if args.only == "pipeline":
             print(run_pipeline_only(sizes, out, command, service_env))
+        elif args.only == "scaling":
+            print(scaling.run(sizes, out, service_env, meta(sizes, command, service_env)))
         else:
             print(topics.markdown(run_topics_only(sizes, out, command, service_env)["topics"]))
         log(f"done in {time.monotonic() - t0:.0f}s; results in {out}")
