@@ -18,6 +18,7 @@ from shared.observability.metrics import TOPIC_MATCH_DURATION, TOPIC_MATCHES
 from shared.settings import Settings
 from shared.topics.matcher import Matcher
 from shared.topics.notify import Match, MatchLog
+from shared.topics.stems import EngineStems
 from shared.topics.store import TopicStore
 
 log = logging.getLogger(__name__)
@@ -29,19 +30,22 @@ class TopicStep:
         self.store = TopicStore(client, settings)
         self.log = MatchLog(client, settings)
         self._matcher: Matcher | None = None
+        self._stems: EngineStems | None = None
         self._lock = threading.Lock()
 
-    def matcher(self) -> Matcher:
+    def matcher(self, es: Elasticsearch) -> Matcher:
         """The matcher of the current topics: rebuilt (once, whichever thread asks first) after any topic changed."""
         version = self.store.version()
         with self._lock:
+            if self._stems is None:
+                self._stems = EngineStems(es, self.settings.index_alias)
             if self._matcher is None or self._matcher.version != version:
-                self._matcher = Matcher.build(*self.store.everything(), previous=self._matcher)
+                self._matcher = Matcher.build(*self.store.everything(), self._stems, previous=self._matcher)
             return self._matcher
 
     def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:
         """Match the written articles; the number of new matches recorded."""
-        matcher = self.matcher()
+        matcher = self.matcher(es)
         if not matcher.topics or not written:
             return 0
         started = time.perf_counter()

@@ -2,8 +2,9 @@
 
 Each is the standard tokenizer, elision where the language elides ("l'inondation" -> "inondation"), lower case and
 the language's Snowball stemmer: the same stemmers the search used before the analysis moved into the engine, so the
-relevance and the topic candidates (shared/topics/stems.py) keep their meaning. The components come from the full
-distribution's analysis-common module or, on the minimal one, from our plugin under the same names (docs/adr/0023).
+relevance kept its meaning. The topic candidate index asks these analyzers for its stems (shared/topics/stems.py).
+The components come from the full distribution's analysis-common module or, on the minimal one, from our plugin under
+the same names (docs/adr/0023).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ topic that would match. A topic's requirements are what any article it matches m
 - a place filter (near, bbox): a dateline place with coordinates.
 A `q` this cannot reduce (`word*`, exclusions beside OR, nothing but exclusions, scripts that Elasticsearch's
 standard tokenizer splits per character) leaves the topic a candidate for every article that passes its filters.
-An article's words are those of its title, subtitle, body and dateline place, as written and as stems in its language
-(shared/topics/stems.py).
+An article's words are those of its title, subtitle, body and dateline place, as written and as the engine's analyzer of
+its language stems them (shared/topics/stems.py: asked of Elasticsearch, not guessed).
 """
 
 from __future__ import annotations
@@ -18,34 +18,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import combinations, pairwise, product
 from math import prod
 from typing import Any
 
 from shared.analysis.document import ANALYSED
-from shared.analysis.languages import LANGUAGES, language_key, words
+from shared.analysis.languages import language_key, words
 from shared.analysis.query import tokenize
 from shared.es.fields import FACETS
-from shared.topics.stems import stem_sequences
+from shared.topics.stems import STEMMING, EngineStems, Learned, stem_sequences
 
 # Han, kana, Hangul, Thai, Lao, Khmer, Myanmar...: the standard tokenizer makes a token of each character there.
 _PER_CHARACTER = re.compile("[\u0e00-\u109f\u1780-\u17ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
-# One language code per Snowball algorithm (several codes share one): every stem a word can have in our index.
-_STEMMING = sorted({algorithm: code for code, algorithm in sorted(LANGUAGES.items(), reverse=True)}.values())
 MAX_SHELVES = 32  # shelves one topic is filed on: past it, the facets with the most values are left to `holds`
 Shelf = tuple[tuple[str, str], ...]  # (facet, value) pairs, by facet name: an article is on every subset of its own
 
 
-@lru_cache(maxsize=65536)
-def word_keys(word: str) -> frozenset[str]:
+def word_keys(word: str, stems: Learned) -> frozenset[str]:
     """The keys under which an article holds this query word: the word's parts and their stems in every language."""
     parts = words(word)
     keys = set(parts)
-    for code in _STEMMING:
-        for stems in stem_sequences(parts, code):
-            keys.update(stems)
+    for code in STEMMING:
+        for stemmed in stem_sequences(stems, parts, code):
+            keys.update(stemmed)
     return frozenset(keys)
+
+
+def query_words(matches: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
+    """What the requirements of these topics will ask stems of: every word of their queries, in every language."""
+    found = {w for match in matches for w in words(match.get("q") or "")}
+    return {code: found for code in STEMMING}
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,18 @@ def _facet_value(doc: dict[str, Any], path: str) -> Any:
     return value
 
 
-def doc_view(doc: dict[str, Any]) -> Doc:
+def doc_texts(doc: dict[str, Any]) -> list[list[str]]:
+    """The words of the fields the language analyzers search: what is stemmed of an article."""
+    return [words(doc.get(name) or "") for name in ANALYSED]
+
+
+def doc_view(doc: dict[str, Any], stems: Learned) -> Doc:
     """What the requirements look at in an article."""
     location = doc.get("location") or {}
-    texts = [words(doc.get(name) or "") for name in ANALYSED]
+    texts = doc_texts(doc)
     places = [words(location.get("city") or ""), words(location.get("country") or "")]
     language = doc.get("language")
-    stemmed = [stems for text in texts for stems in stem_sequences(text, language)] if language_key(language) else []
+    stemmed = [stemmed for text in texts for stemmed in stem_sequences(stems, text, language)] if language_key(language) else []
     sequences = texts + places + stemmed
     keys: set[str] = set().union(*sequences)
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
@@ -159,20 +167,21 @@ def _terms(q: str) -> Terms | None:
     return found
 
 
-def phrase(parts: list[str]) -> Phrase:
-    variants = {tuple(stems) for code in _STEMMING for stems in stem_sequences(parts, code)} | {tuple(parts)}
+def phrase(parts: list[str], stems: Learned) -> Phrase:
+    variants = {tuple(stemmed) for code in STEMMING for stemmed in stem_sequences(stems, parts, code)} | {tuple(parts)}
     return Phrase(tuple(frozenset(pairs(v)) for v in sorted(variants)))
 
 
-def requirement(position: int, match: dict[str, Any]) -> Requirement:
+def requirement(position: int, match: dict[str, Any], stems: Learned) -> Requirement:
+    """What an article must hold for this topic to match it; `stems` has learned the topic's `query_words`."""
     filters = {facet: set(values) for facet, values in (match.get("filters") or {}).items() if values}
     needs_place = bool(match.get("near") or match.get("bbox"))
     req = Requirement(topic=position, filters=filters, needs_place=needs_place)
     parsed = _terms(match.get("q") or "") if (match.get("q") or "").strip() else None
     if parsed:
-        req.terms = list(dict.fromkeys(word_keys(w) for w in parsed.wanted))
+        req.terms = list(dict.fromkeys(word_keys(w, stems) for w in parsed.wanted))
         req.any_term = parsed.disjunctive
-        req.phrases = [] if parsed.disjunctive else [phrase(p) for p in parsed.phrases]
+        req.phrases = [] if parsed.disjunctive else [phrase(p, stems) for p in parsed.phrases]
     elif (match.get("q") or "").strip():
         req.terms = []  # a q this index cannot use: Elasticsearch alone decides
     return req
@@ -197,8 +206,9 @@ class CandidateIndex:
     filed: dict[Shelf, dict[str, list[Requirement]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, matches: Iterable[dict[str, Any]]) -> CandidateIndex:
-        return cls.of([requirement(i, m) for i, m in enumerate(matches)])
+    def build(cls, matches: list[dict[str, Any]], stems: EngineStems) -> CandidateIndex:
+        learned = stems.learn(query_words(matches))
+        return cls.of([requirement(i, m, learned) for i, m in enumerate(matches)])
 
     @classmethod
     def of(cls, requirements: list[Requirement]) -> CandidateIndex:
@@ -240,11 +250,16 @@ class CandidateIndex:
                 met.update((id(req), req) for req in reqs or ())
         return list(met.values())
 
-    def candidates(self, docs: list[dict[str, Any]]) -> dict[int, list[str]]:
+    def candidates(self, docs: list[dict[str, Any]], stems: EngineStems) -> dict[int, list[str]]:
         """Topic position -> ids of the batch's articles it could match."""
+        wanted: dict[str, set[str]] = {}
+        for doc in docs:
+            if language_key(doc.get("language")):
+                wanted.setdefault(doc["language"], set()).update(w for text in doc_texts(doc) for w in text)
+        learned = stems.learn(wanted)
         found: dict[int, list[str]] = {}
         for doc in docs:
-            view = doc_view(doc)
+            view = doc_view(doc, learned)
             for req in self.met(view):
                 if req.holds(view):
                     found.setdefault(req.topic, []).append(doc["id"])

@@ -19,7 +19,8 @@ from elasticsearch import ApiError, Elasticsearch
 from shared.delivery.retry import is_transient_status
 from shared.es.queries import SearchParams, topic_clause, topic_params, topics_match_body
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
-from shared.topics.candidates import CandidateIndex, Requirement, requirement
+from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
+from shared.topics.stems import EngineStems, Learned
 
 log = logging.getLogger(__name__)
 ITEM_ATTEMPTS = 3  # an msearch item that failed on its own (a shard busy) is asked again this often
@@ -42,28 +43,32 @@ def _key(topic: dict[str, Any]) -> tuple[str, str]:
     return str(topic["id"]), str(topic.get("updated_at") or "")
 
 
-def compile_topic(topic: dict[str, Any]) -> Compiled:
-    return Compiled(topic_params(topic["match"]), requirement(0, topic["match"]))
+def compile_topic(topic: dict[str, Any], stems: Learned) -> Compiled:
+    return Compiled(topic_params(topic["match"]), requirement(0, topic["match"], stems))
 
 
 @dataclass
 class Matcher:
     version: int
     topics: list[dict[str, Any]]
+    stems: EngineStems
     index: CandidateIndex
     params: list[SearchParams]
     compiled: dict[tuple[str, str], Compiled] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, version: int, topics: list[dict[str, Any]], previous: Matcher | None = None) -> Matcher:
-        """The matcher of these topics; what `previous` compiled of a topic that did not change is reused."""
+    def build(cls, version: int, topics: list[dict[str, Any]], stems: EngineStems, previous: Matcher | None = None) -> Matcher:
+        """The matcher of these topics; what `previous` compiled of a topic that did not change is reused. The stems
+        of the new topics' words are asked of Elasticsearch in one request per language."""
         started = time.perf_counter()
         usable = sorted((t for t in topics if isinstance(t.get("match"), dict)), key=lambda t: str(t["id"]))
         known = previous.compiled if previous else {}
-        compiled = {key: known.get(key) or compile_topic(topic) for topic in usable if (key := _key(topic))}
+        new = [topic for topic in usable if _key(topic) not in known]
+        learned = stems.learn(query_words(topic["match"] for topic in new)) if new else {}
+        compiled = {key: known.get(key) or compile_topic(topic, learned) for topic in usable if (key := _key(topic))}
         parts = [compiled[_key(topic)] for topic in usable]
         index = CandidateIndex.of([replace(part.requirement, topic=i) for i, part in enumerate(parts)])
-        matcher = cls(version, usable, index, [part.params for part in parts], compiled)
+        matcher = cls(version, usable, stems, index, [part.params for part in parts], compiled)
         reused = sum(1 for key in compiled if key in known)
         log.info("topic matcher built: %d topics (%d reused) in %.2fs", len(usable), reused, time.perf_counter() - started)
         return matcher
@@ -75,7 +80,7 @@ class Matcher:
         topic is a candidate: the topics' searches must see the batch now, not at the next periodic refresh."""
         if not self.topics or not docs:
             return []
-        candidates = self.index.candidates(docs)
+        candidates = self.index.candidates(docs, self.stems)
         if not candidates:
             return []
         if refresh:

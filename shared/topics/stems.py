@@ -1,52 +1,104 @@
-"""Snowball stems in Python, for the topic candidate index only: every stem a word may have in the engine.
+"""The engine's stems of words, for the topic candidate index: a word as the index's own analyzer of a language
+(`text_<stemmer>`, shared/es/analysis.py) leaves it, asked of Elasticsearch and remembered.
 
-The index stems in Elasticsearch (shared/es/analysis.py) with Lucene's Snowball stemmers, which follow neither
-Snowball release exactly: on German they agree with Snowball 3 ("System"/"Systeme"), on English with Snowball 2.2
-("emergency"/"emergent"). The candidate index must never miss a topic the engine would match, so a word's stems here
-are its stems by both releases: Snowball 3 compiled to C (PyStemmer), Snowball 2.2 in pure Python (snowballstemmer,
-remembered per word). Two words the engine stems alike then share a stem here (tests/integration/test_stem_parity.py
-checks every word of the judged corpus). Matching topics in the engine will remove this module.
+The candidate index must never leave out a topic the engine would match, so its keys are the engine's own terms: no
+stemmer of ours to keep in step with Lucene's (whose Snowball stemmers follow neither Snowball release exactly). Each
+word is asked once per language: the words of a batch or of new topics that are not known yet go in one `_analyze`
+request per language, as an array (one value per word, so a token's offsets tell which word it came from).
 """
 
 from __future__ import annotations
 
-import importlib
+import logging
 import threading
-from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
-import Stemmer
+from shared.analysis.languages import LANGUAGES, language_key, stemmer_of
+from shared.es.analysis import analyzer_name
 
-from shared.analysis.languages import LANGUAGES, language_key
+log = logging.getLogger(__name__)
 
-_local = threading.local()
-
-
-def _stemmers(code: str) -> tuple[Any, Any]:
-    """One pair per language and thread: a Snowball stemmer keeps its word in itself and is not thread-safe."""
-    made: dict[str, tuple[Any, Any]] = _local.__dict__.setdefault("stemmers", {})
-    if code not in made:
-        name = LANGUAGES[code].lower()
-        older = importlib.import_module(f"snowballstemmer.{name}_stemmer")
-        made[code] = (Stemmer.Stemmer(name), getattr(older, f"{LANGUAGES[code]}Stemmer")())
-    return made[code]
+Tokens = tuple[str, ...]
+Learned = dict[tuple[str, str], Tokens]  # (stemmer, word) -> the engine's tokens of the word
+# One language code per analyzer (several codes share one): every stem a word can have in the index.
+STEMMING = sorted({stemmer_of(code): code for code in sorted(LANGUAGES, reverse=True)}.values())
+# Characters per request: a token has at least one, so a request stays under the index's 10,000-token limit however
+# the words split (a run of Han characters is one word here and a token per character to the standard tokenizer).
+ANALYZE_CHARS = 9_000
 
 
-@lru_cache(maxsize=1 << 18)
-def _older_stem(code: str, word: str) -> str:
-    return str(_stemmers(code)[1].stemWord(word))
+class EngineStems:
+    """Stems by word and analyzer. Bounded: emptied when full, and what a caller asks for is always answered."""
+
+    LIMIT = 400_000
+
+    def __init__(self, es: Any, index: str) -> None:
+        self.es, self.index = es, index
+        self._known: dict[tuple[str, str], Tokens] = {}
+        self._lock = threading.Lock()
+
+    def learn(self, wanted: dict[str, set[str]]) -> Learned:
+        """(stemmer, word) → the engine's tokens, for these words by language code; one request per analyzer for
+        the words not known yet."""
+        by_stemmer: dict[str, set[str]] = {}
+        for language, words in wanted.items():
+            stemmer = stemmer_of(language)
+            if stemmer:
+                by_stemmer.setdefault(stemmer, set()).update(words)
+        known = self._known
+        missing = {stemmer: sorted(w for w in words if (stemmer, w) not in known) for stemmer, words in by_stemmer.items()}
+        learned = {(stemmer, word): tokens for stemmer, words in missing.items() for word, tokens in self._ask(stemmer, words)}
+        with self._lock:
+            if len(self._known) + len(learned) > self.LIMIT:
+                self._known = {}
+            self._known.update(learned)
+            known = self._known
+        answer = {(s, w): known.get((s, w)) or learned.get((s, w)) for s, words in by_stemmer.items() for w in words}
+        return {key: tokens for key, tokens in answer.items() if tokens is not None}
+
+    def _ask(self, stemmer: str, words: list[str]) -> Iterable[tuple[str, Tokens]]:
+        # A word longer than a request may be (hostile input: a page-long run of letters) is its own key: only a topic
+        # word of 255 letters, the longest token the engine makes, could be missed by that.
+        yield from ((word, (word,)) for word in words if len(word) > ANALYZE_CHARS)
+        for chunk in _chunks([word for word in words if len(word) <= ANALYZE_CHARS]):
+            answer = self.es.indices.analyze(index=self.index, analyzer=analyzer_name(stemmer), text=chunk)
+            yield from _by_word(chunk, answer["tokens"])
 
 
-def stems_by_release(tokens: list[str], code: str) -> tuple[list[str], list[str]]:
-    """The tokens' stems in this language by Snowball 3 and by Snowball 2.2."""
-    return _stemmers(code)[0].stemWords(tokens), [_older_stem(code, w) for w in tokens]
+def _chunks(words: list[str]) -> Iterable[list[str]]:
+    chunk: list[str] = []
+    size = 0
+    for word in words:
+        if chunk and size + len(word) > ANALYZE_CHARS:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(word)
+        size += len(word) + 1
+    if chunk:
+        yield chunk
 
 
-def stem_sequences(tokens: list[str], language: str | None) -> list[list[str]]:
-    """The tokens' distinct stem sequences in this language: one where both releases agree on every token, else two
-    (the candidate index makes keys and neighbour pairs of each, so an equal second copy would be work for nothing)."""
-    code = language_key(language)
-    if not code:
-        return [tokens]
-    newer, older = stems_by_release(tokens, code)
-    return [newer] if newer == older else [newer, older]
+def _by_word(words: list[str], tokens: list[dict[str, Any]]) -> Iterable[tuple[str, Tokens]]:
+    """Each word with its tokens. The values of an array are analysed as one text, each starting one character
+    (UTF-16, as Java counts) after the end of the one before."""
+    starts, offset = [], 0
+    for word in words:
+        starts.append(offset)
+        offset += len(word.encode("utf-16-le")) // 2 + 1
+    found: list[list[str]] = [[] for _ in words]
+    place = 0
+    for token in tokens:
+        while place + 1 < len(starts) and token["start_offset"] >= starts[place + 1]:
+            place += 1
+        found[place].append(token["token"])
+    return ((word, tuple(made)) for word, made in zip(words, found, strict=True))
+
+
+def stem_sequences(stems: Learned, tokens: list[str], language: str | None) -> list[list[str]]:
+    """The tokens as the engine stems them in this language, in order (none for a language it does not stem). Every
+    token must have been learned: a stem guessed here could leave out a topic the engine matches."""
+    stemmer = stemmer_of(language) if language_key(language) else None
+    if not stemmer:
+        return []
+    return [[stem for token in tokens for stem in stems[(stemmer, token)]]]

@@ -15,6 +15,7 @@ from shared.es.index import drop_namespace, ensure_index
 from shared.es.queries import topic_match_body, topic_params
 from shared.settings import Settings
 from shared.topics.matcher import Matcher
+from shared.topics.stems import EngineStems
 from tests.stack import Stack
 
 WORDS = {
@@ -90,7 +91,7 @@ def test_candidates_then_the_engine_find_exactly_what_every_search_finds(stack: 
         stack.es.index(index=alias, id=d["id"], document=d)
     stack.es.indices.refresh(index=alias)
     all_topics = topics(rng)
-    matcher = Matcher.build(1, all_topics)
+    matcher = Matcher.build(1, all_topics, EngineStems(stack.es, alias))
     found = {(t["id"], d["id"]) for t, d in matcher.match(stack.es, alias, docs, group_size=50)}
     expected = every_topic_on_every_article(stack, alias, all_topics, [d["id"] for d in docs])
     assert len(expected) > 500  # the topics do match: the comparison means something
@@ -105,6 +106,6 @@ def test_a_refused_topic_search_is_skipped_and_the_others_still_match(stack: Sta
     stack.es.indices.refresh(index=alias)
     good = {"id": "good", "match": {"q": "", "filters": {}}}
     bad = {"id": "bad", "match": {"q": "", "filters": {}, "near": [52.5, 13.4], "within": "-5km"}}  # refused by the engine
-    matcher = Matcher.build(1, [bad, good])
+    matcher = Matcher.build(1, [bad, good], EngineStems(stack.es, alias))
     found = matcher.match(stack.es, alias, docs, group_size=10)
     assert {t["id"] for t, _ in found} == {"good"} and len(found) == 5
