@@ -14,7 +14,10 @@ from shared.articles.dedup import (
     best_original,
     candidates_query,
     find_duplicates,
+    hashed_jaccard,
+    jaccard,
     shingle_hash32,
+    shingle_hashes,
     shingle_set,
     signature,
     words_of,
@@ -104,3 +107,10 @@ def test_remembered_word_hashes_stay_bounded_and_keys_do_not_change(monkeypatch:
     monkeypatch.setattr(dedup, "_WORD_HASHES", dedup._WordHashes())
     assert band_keys(STORY) == expected
     assert 0 < len(dedup._WORD_HASHES) <= 10
+
+
+def test_the_hashed_comparison_gives_the_jaccard_of_the_shingle_strings() -> None:
+    edited = STORY.replace("Thursday", "Thursday afternoon").replace("slightly", "a little")
+    halves = STORY[: len(STORY) // 2] + " Football results from the weekend and the league table. " * 3
+    for a, b in [(STORY, edited), (STORY, halves), (STORY, STORY), (STORY, "Too short."), ("", "")]:
+        assert hashed_jaccard(shingle_hashes(a), shingle_hashes(b)) == jaccard(shingle_set(a), shingle_set(b))
