@@ -56,7 +56,10 @@ def _drop_headline_repeats(draft: Draft) -> None:
     """The headline again further down (a video card or embed of the story itself, a share box) is not article
     text: a paragraph that is only the title comes out wherever it stands, and the body keeps its first paragraph."""
     paragraphs = draft.body.split("\n\n")
-    kept = paragraphs[:1] + [p for p in paragraphs[1:] if not _same(draft.title, p)]
+    title = fold_text(draft.title or "")
+    # Folding only shortens a paragraph by its runs of spaces: one far longer than the headline is not compared.
+    longest = 4 * len(title) + 64
+    kept = paragraphs[:1] + [p for p in paragraphs[1:] if len(p) > longest or fold_text(p) != title]
     if len(kept) < len(paragraphs):
         draft.body = "\n\n".join(kept)
 
