@@ -179,6 +179,20 @@ def run_pipeline_only(sizes: Sizes, out_dir: Path, command: str, service_env: di
     return text
 
 
+def run_normalization_only(sizes: Sizes, out_dir: Path, command: str) -> str:
+    """`--only normalization`: (5) alone, in this process, no stack: pages per CPU-second, ours and plain trafilatura's."""
+    gen = ArticleGenerator(SEED)
+    measured = normalization.normalization(gen.articles(0, sizes.norm_pages), sizes.repeats)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    body = measured | {"meta": meta(sizes, command, {})}
+    (out_dir / "normalization.json").write_bytes(orjson.dumps(body, option=orjson.OPT_INDENT_2))
+    return (
+        f"HTML {measured['html_pages_per_core_s']} pages/s per core = {measured['html_ratio_to_trafilatura']} of plain "
+        f"trafilatura's {measured['trafilatura_html_pages_per_core_s']}; text {measured['text_pages_per_core_s']}; "
+        f"JSON {measured['json_articles_per_core_s']} articles/s per core"
+    )
+
+
 def meta(sizes: Sizes, command: str, service_env: dict[str, str]) -> dict[str, Any]:
     return {
         "mode": sizes.name,
@@ -236,9 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="SIZE=N", help="override one size of sizes.py")
     parser.add_argument(
         "--only",
-        choices=("topics", "pipeline", "scaling"),
+        choices=("topics", "pipeline", "scaling", "normalization"),
         help="one measurement alone, writing its files only: 7. topics, the CPU per article of run 2a (pipeline), "
-        "or run 2a against worker processes with Elasticsearch on a core of its own (scaling: tests/bench/scaling.py)",
+        "run 2a against worker processes with Elasticsearch on a core of its own (scaling: tests/bench/scaling.py), "
+        "or 5. normalization alone, in this process (normalization)",
     )
     args = parser.parse_args(argv)
     service_env = dict(item.split("=", 1) for item in args.service_env)
@@ -251,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         if args.only == "pipeline":
             print(run_pipeline_only(sizes, out, command, service_env))
+        elif args.only == "normalization":
+            print(run_normalization_only(sizes, out, command))
         elif args.only == "scaling":
             print(scaling.run(sizes, out, service_env, meta(sizes, command, service_env)))
         else:
