@@ -124,10 +124,10 @@ def doc_texts(doc: dict[str, Any]) -> list[list[str]]:
     return [words(doc.get(name) or "") for name in ANALYSED]
 
 
-def doc_view(doc: dict[str, Any], stems: Learned) -> Doc:
-    """What the requirements look at in an article."""
+def doc_view(doc: dict[str, Any], stems: Learned, texts: list[list[str]] | None = None) -> Doc:
+    """What the requirements look at in an article (`texts`: its `doc_texts`, when already made)."""
     location = doc.get("location") or {}
-    texts = doc_texts(doc)
+    texts = doc_texts(doc) if texts is None else texts
     places = [words(location.get("city") or ""), words(location.get("country") or "")]
     language = doc.get("language")
     stemmed = [stemmed for text in texts for stemmed in stem_sequences(stems, text, language)] if language_key(language) else []
@@ -252,14 +252,15 @@ class CandidateIndex:
 
     def candidates(self, docs: list[dict[str, Any]], stems: EngineStems) -> dict[int, list[str]]:
         """Topic position -> ids of the batch's articles it could match."""
+        texts = [doc_texts(doc) for doc in docs]
         wanted: dict[str, set[str]] = {}
-        for doc in docs:
+        for doc, words_of_doc in zip(docs, texts, strict=True):
             if language_key(doc.get("language")):
-                wanted.setdefault(doc["language"], set()).update(w for text in doc_texts(doc) for w in text)
+                wanted.setdefault(doc["language"], set()).update(*words_of_doc)
         learned = stems.learn(wanted)
         found: dict[int, list[str]] = {}
-        for doc in docs:
-            view = doc_view(doc, learned)
+        for doc, words_of_doc in zip(docs, texts, strict=True):
+            view = doc_view(doc, learned, words_of_doc)
             for req in self.met(view):
                 if req.holds(view):
                     found.setdefault(req.topic, []).append(doc["id"])

@@ -20,7 +20,7 @@ from shared.es.analysis import analyzer_name
 log = logging.getLogger(__name__)
 
 Tokens = tuple[str, ...]
-Learned = dict[tuple[str, str], Tokens]  # (stemmer, word) -> the engine's tokens of the word
+Learned = dict[str, dict[str, Tokens]]  # stemmer -> word -> the engine's tokens of the word
 # One language code per analyzer (several codes share one): every stem a word can have in the index.
 STEMMING = sorted({stemmer_of(code): code for code in sorted(LANGUAGES, reverse=True)}.values())
 # Characters per request: a token has at least one, so a request stays under the index's 10,000-token limit however
@@ -29,33 +29,44 @@ ANALYZE_CHARS = 9_000
 
 
 class EngineStems:
-    """Stems by word and analyzer. Bounded: emptied when full, and what a caller asks for is always answered."""
+    """Stems by analyzer and word. Bounded: past LIMIT words a new table starts, holding what the caller asked for;
+    a table handed out is never emptied, so a caller's answer stays whole whatever other threads learn meanwhile."""
 
     LIMIT = 400_000
 
     def __init__(self, es: Any, index: str) -> None:
         self.es, self.index = es, index
-        self._known: dict[tuple[str, str], Tokens] = {}
+        self._known: Learned = {}
+        self._size = 0
         self._lock = threading.Lock()
 
     def learn(self, wanted: dict[str, set[str]]) -> Learned:
-        """(stemmer, word) → the engine's tokens, for these words by language code; one request per analyzer for
-        the words not known yet."""
+        """stemmer → word → the engine's tokens, holding at least these words by language code; one request per
+        analyzer for the words not known yet."""
         by_stemmer: dict[str, set[str]] = {}
         for language, words in wanted.items():
             stemmer = stemmer_of(language)
             if stemmer:
                 by_stemmer.setdefault(stemmer, set()).update(words)
         known = self._known
-        missing = {stemmer: sorted(w for w in words if (stemmer, w) not in known) for stemmer, words in by_stemmer.items()}
-        learned = {(stemmer, word): tokens for stemmer, words in missing.items() for word, tokens in self._ask(stemmer, words)}
+        learned = {
+            stemmer: dict(self._ask(stemmer, sorted(words.difference(known.get(stemmer, ())))))
+            for stemmer, words in by_stemmer.items()
+        }
         with self._lock:
-            if len(self._known) + len(learned) > self.LIMIT:
-                self._known = {}
-            self._known.update(learned)
-            known = self._known
-        answer = {(s, w): known.get((s, w)) or learned.get((s, w)) for s, words in by_stemmer.items() for w in words}
-        return {key: tokens for key, tokens in answer.items() if tokens is not None}
+            added = sum(map(len, learned.values()))
+            if self._size + added > self.LIMIT:
+                old = self._known
+                self._known = {s: {w: old[s][w] for w in words if w in old.get(s, {})} for s, words in by_stemmer.items()}
+                self._size = sum(map(len, self._known.values()))
+            for stemmer, found in learned.items():
+                self._known.setdefault(stemmer, {}).update(found)
+            self._size += added
+            if self._known is not known:  # a new table since we looked: it must hold what we found known then
+                for stemmer, words in by_stemmer.items():
+                    table = self._known.setdefault(stemmer, {})
+                    table.update({w: known[stemmer][w] for w in words.difference(table)})
+            return self._known
 
     def _ask(self, stemmer: str, words: list[str]) -> Iterable[tuple[str, Tokens]]:
         # A word longer than a request may be (hostile input: a page-long run of letters) is its own key: only a topic
@@ -101,4 +112,5 @@ def stem_sequences(stems: Learned, tokens: list[str], language: str | None) -> l
     stemmer = stemmer_of(language) if language_key(language) else None
     if not stemmer:
         return []
-    return [[stem for token in tokens for stem in stems[(stemmer, token)]]]
+    known = stems[stemmer]
+    return [[stem for token in tokens for stem in known[token]]]

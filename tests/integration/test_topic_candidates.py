@@ -118,10 +118,10 @@ def test_words_the_engine_stems_alike_find_each_other_whatever_python_stemmers_s
 
 def test_each_word_gets_its_own_tokens(stems: EngineStems) -> None:
     learned = stems.learn({"en": {"floods", "東京", "running"}, "de": {"häuser"}})
-    assert learned[("english", "floods")] == ("flood",)
-    assert learned[("english", "running")] == ("run",)
-    assert learned[("english", "東京")] == ("東", "京")  # the standard tokenizer: one token per Han character
-    assert learned[("german", "häuser")] == ("haus",)
+    assert learned["english"]["floods"] == ("flood",)
+    assert learned["english"]["running"] == ("run",)
+    assert learned["english"]["東京"] == ("東", "京")  # the standard tokenizer: one token per Han character
+    assert learned["german"]["häuser"] == ("haus",)
 
 
 def test_tokens_are_tied_to_their_words_by_utf16_offsets(stems: EngineStems) -> None:
@@ -137,5 +137,14 @@ def test_words_too_long_for_one_request_and_many_words_are_answered(stems: Engin
     many = {f"word{n}s" for n in range(11_000)}
     huge = "東" * 12_000
     learned = stems.learn({"en": many | {huge}})
-    assert learned[("english", "word17s")] == ("word17",)
-    assert learned[("english", huge)] == (huge,)
+    assert learned["english"]["word17s"] == ("word17",)
+    assert learned["english"][huge] == (huge,)
+
+
+def test_a_full_table_starts_again_and_still_answers_every_word_asked(stems: EngineStems, monkeypatch: Any) -> None:
+    fresh = EngineStems(stems.es, stems.index)
+    monkeypatch.setattr(EngineStems, "LIMIT", 3)
+    first = fresh.learn({"en": {"floods", "rivers"}})
+    second = fresh.learn({"en": {"floods", "bridges", "roads"}})
+    assert second["english"] == {"floods": ("flood",), "bridges": ("bridg",), "roads": ("road",)}  # rivers left
+    assert first["english"]["rivers"] == ("river",)  # a table handed out stays whole

@@ -18,7 +18,7 @@ class Unstemmed:
 
     def learn(self, wanted: dict[str, set[str]]) -> Learned:
         self.asked += sorted({w for words in wanted.values() for w in words})
-        return {(str(stemmer_of(code)), w): (w,) for code, words in wanted.items() for w in words}
+        return {str(stemmer_of(code)): {w: (w,) for w in words} for code, words in wanted.items()}
 
 
 STEMS = cast(EngineStems, Unstemmed())
