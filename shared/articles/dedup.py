@@ -22,10 +22,12 @@ import unicodedata
 import zlib
 from functools import lru_cache
 from operator import methodcaller
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,10 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
+    # Imported here: datasketch pulls in half a second of modules, and the search service imports this module only
+    # for KEY_SCHEME (through the field table).
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=SEED)
 
 
