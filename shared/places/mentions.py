@@ -19,10 +19,9 @@ from shared.places.gazetteer import Gazetteer, fold, gazetteer
 
 MENTION_CITY_POPULATION = 250_000
 MAX_WORDS = 4
-_WORD = re.compile(r"[\w’'-]+(?:\.(?=\w\.))?|[.,;:!?()\"«»“”]")
 _CONNECTORS = {"of", "de", "del", "la", "le", "el", "am", "an", "der", "upon", "on", "du", "des"}
-# A whole run at once: a capitalised word, then more of them or connectors, with nothing between two words but what
-# _WORD skips (spaces, dashes, slashes...): a lower-case word, a digit or a punctuation mark of _WORD ends the run. The
+# A whole run at once: a capitalised word, then more of them or connectors, with nothing between two words but spaces,
+# dashes, slashes and the like: a lower-case word, a digit or a punctuation mark (.,;:!?()"«»“”) ends the run. The
 # scan over all of an article's words happens in C; Python sees only the runs (a loop over every word was 10 % of a
 # worker's CPU). The `regex` module (dateparser's) keeps every capture of a repeated group: the run's words.
 _CAPITALISED = r"(?<![\w’'-])\p{Lu}[\w’'-]*(?:\.(?=\w\.))?"
