@@ -9,15 +9,12 @@ request per language, as an array (one value per word, so a token's offsets tell
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from shared.analysis.languages import LANGUAGES, language_key, stemmer_of
 from shared.es.analysis import analyzer_name
-
-log = logging.getLogger(__name__)
 
 Tokens = tuple[str, ...]
 Learned = dict[str, dict[str, Tokens]]  # stemmer -> word -> the engine's tokens of the word
@@ -54,18 +51,14 @@ class EngineStems:
             for stemmer, words in by_stemmer.items()
         }
         with self._lock:
-            added = sum(map(len, learned.values()))
-            if self._size + added > self.LIMIT:
-                old = self._known
-                self._known = {s: {w: old[s][w] for w in words if w in old.get(s, {})} for s, words in by_stemmer.items()}
-                self._size = sum(map(len, self._known.values()))
+            if self._size + sum(map(len, learned.values())) > self.LIMIT:
+                self._known, self._size = {}, 0
             for stemmer, found in learned.items():
-                self._known.setdefault(stemmer, {}).update(found)
-            self._size += added
-            if self._known is not known:  # a new table since we looked: it must hold what we found known then
-                for stemmer, words in by_stemmer.items():
-                    table = self._known.setdefault(stemmer, {})
-                    table.update({w: known[stemmer][w] for w in words.difference(table)})
+                table = self._known.setdefault(stemmer, {})
+                if self._known is not known:  # a new table since we looked: it must hold what was known then
+                    found = found | {w: known[stemmer][w] for w in by_stemmer[stemmer].difference(found, table)}
+                self._size += len(found.keys() - table.keys())
+                table.update(found)
             return self._known
 
     def _ask(self, stemmer: str, words: list[str]) -> Iterable[tuple[str, Tokens]]:
