@@ -24,7 +24,7 @@ from math import prod
 from typing import Any
 
 from shared.analysis.document import ANALYSED
-from shared.analysis.languages import language_key, words
+from shared.analysis.languages import language_key, stemmer_of, words
 from shared.analysis.query import tokenize
 from shared.es.fields import FACETS
 from shared.topics.stems import STEMMING, EngineStems, Learned, stem_sequences
@@ -55,9 +55,12 @@ def query_words(matches: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
 class Phrase:
     """A phrase the article must hold word after word, as its words (title, subtitle, body, dateline place) or as stems
     (the language fields, and the dateline place, which the query also searches): every pair of neighbouring
-    words of the phrase must stand side by side somewhere in the article, which any match needs (not the converse)."""
+    words of the phrase must stand side by side somewhere in the article, which any match needs (not the converse).
 
-    variants: tuple[frozenset[Pair], ...]  # the phrase's neighbour pairs: as words, and as stems in each language
+    An article has the language fields of its own language only, so only two variants can be held by it: the
+    phrase's words, and its stems in the article's language (`variants[stemmer]`; None: an unstemmed language)."""
+
+    variants: dict[str | None, tuple[frozenset[Pair], ...]]
 
 
 Pair = tuple[str, str]
@@ -91,11 +94,11 @@ class Requirement:
         for keys in self.terms:
             if keys.isdisjoint(doc.keys):
                 return False
-        return all(self._phrase_held(p, doc.pairs) for p in self.phrases)
+        return all(self._phrase_held(p, doc) for p in self.phrases)
 
     @staticmethod
-    def _phrase_held(phrase: Phrase, held: set[Pair]) -> bool:
-        return any(variant <= held for variant in phrase.variants)
+    def _phrase_held(phrase: Phrase, doc: Doc) -> bool:
+        return any(variant <= doc.pairs for variant in phrase.variants.get(doc.stemmer) or phrase.variants[None])
 
 
 @dataclass
@@ -105,6 +108,7 @@ class Doc:
     placed: bool
     sequences: list[list[str]]  # the words of every searched field, and the stems of the stemmed ones
     shelves: list[Shelf] = field(default_factory=list)
+    stemmer: str | None = None  # the analyzer of the article's language fields (None: it has none)
 
     @cached_property
     def pairs(self) -> set[Pair]:
@@ -130,13 +134,14 @@ def doc_view(doc: dict[str, Any], stems: Learned, texts: list[list[str]] | None 
     texts = doc_texts(doc) if texts is None else texts
     places = [words(location.get("city") or ""), words(location.get("country") or "")]
     language = doc.get("language")
-    stemmed = [stemmed for text in texts for stemmed in stem_sequences(stems, text, language)] if language_key(language) else []
+    stemmer = stemmer_of(language) if language_key(language) else None
+    stemmed = [stemmed for text in texts for stemmed in stem_sequences(stems, text, language)] if stemmer else []
     sequences = texts + places + stemmed
     keys: set[str] = set().union(*sequences)
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
     held = sorted((facet, value) for facet, value in facets.items() if isinstance(value, str))
     shelves = [shelf for size in range(len(held) + 1) for shelf in combinations(held, size)]
-    return Doc(keys, facets, bool(location.get("geo")), sequences, shelves)
+    return Doc(keys, facets, bool(location.get("geo")), sequences, shelves, stemmer)
 
 
 @dataclass
@@ -168,8 +173,12 @@ def _terms(q: str) -> Terms | None:
 
 
 def phrase(parts: list[str], stems: Learned) -> Phrase:
-    variants = {tuple(stemmed) for code in STEMMING for stemmed in stem_sequences(stems, parts, code)} | {tuple(parts)}
-    return Phrase(tuple(frozenset(pairs(v)) for v in sorted(variants)))
+    as_words = frozenset(pairs(parts))
+    variants: dict[str | None, tuple[frozenset[Pair], ...]] = {None: (as_words,)}
+    for code in STEMMING:
+        stemmed = {frozenset(pairs(sequence)) for sequence in stem_sequences(stems, parts, code)} - {as_words}
+        variants[stemmer_of(code)] = (as_words, *stemmed)
+    return Phrase(variants)
 
 
 def requirement(position: int, match: dict[str, Any], stems: Learned) -> Requirement:
@@ -197,13 +206,18 @@ def shelves(req: Requirement) -> list[Shelf]:
     return [tuple(shelf) for shelf in product(*options)]
 
 
+Key = str | Pair  # a word (or stem) an article holds, or two it holds side by side
+
+
 @dataclass
 class CandidateIndex:
-    """Topics filed by shelf (the facet values their filters need), then under one key each an article must hold (any
-    of a disjunctive topic's words; "" for a topic without one): an article only meets the topics on its shelves."""
+    """Topics filed by shelf (the facet values their filters need), then under keys an article must hold one of (any
+    of a disjunctive topic's words; a pair of neighbouring words of a phrase; "" for a topic without one): an article
+    only meets the topics on its shelves filed under its own words and pairs."""
 
     requirements: list[Requirement]
-    filed: dict[Shelf, dict[str, list[Requirement]]] = field(default_factory=dict)
+    filed: dict[Shelf, dict[Key, list[Requirement]]] = field(default_factory=dict)
+    by_pairs: bool = False  # some topic is filed under a pair: an article's pairs are looked up too
 
     @classmethod
     def build(cls, matches: list[dict[str, Any]], stems: EngineStems) -> CandidateIndex:
@@ -219,6 +233,7 @@ class CandidateIndex:
                 keyed = index.filed.setdefault(shelf, {})
                 for key in index.filing_keys(req):
                     keyed.setdefault(key, []).append(req)
+                    index.by_pairs = index.by_pairs or isinstance(key, tuple)
         return index
 
     @property
@@ -227,9 +242,14 @@ class CandidateIndex:
         return self.filed.get((), {}).get("", [])
 
     @staticmethod
-    def filing_keys(req: Requirement) -> set[str]:
+    def filing_keys(req: Requirement) -> set[Key]:
         if req.terms and req.any_term:
             return set().union(*req.terms)
+        variants = [pairs for phrase in req.phrases[:1] for each in phrase.variants.values() for pairs in each]
+        if variants and all(variants):
+            # Two words side by side are far rarer than either alone: every way the article can hold the phrase
+            # (its words, its stems in each language) holds all of that way's pairs, so the longest of each will do.
+            return {max(pairs, key=lambda pair: len(pair[0]) + len(pair[1])) for pairs in variants}
         if req.terms:
             return set(max(req.terms, key=lambda keys: max(len(k) for k in keys)))  # the longest word: likely the rarest
         return {""}
@@ -241,13 +261,10 @@ class CandidateIndex:
             keyed = self.filed.get(shelf)
             if not keyed:
                 continue
-            found = (
-                [keyed.get(key) for key in view.keys]
-                if len(view.keys) < len(keyed)
-                else [reqs for key, reqs in keyed.items() if key in view.keys]
-            )
-            for reqs in [keyed.get(""), *found]:
-                met.update((id(req), req) for req in reqs or ())
+            # The keys both hold, found in C (whichever side is smaller is walked), and the topics filed under none.
+            held = [*(keyed.keys() & view.keys), *(keyed.keys() & view.pairs if self.by_pairs else ()), ""]
+            for key in held:
+                met.update((id(req), req) for req in keyed.get(key) or ())
         return list(met.values())
 
     def candidates(self, docs: list[dict[str, Any]], stems: EngineStems) -> dict[int, list[str]]:
