@@ -12,12 +12,11 @@ import math
 import re
 
 from services.search.errors import bad
-from shared.es.queries import Geo
+from shared.es.queries import Geo, distance_km
 from shared.web.openapi import refuse
 
 MAX_GEO_CELLS = 32768
 _DISTANCE = re.compile(r"^\d{1,5}(\.\d{1,3})?(m|km|mi)$")
-_KM = {"m": 0.001, "km": 1.0, "mi": 1.609344}
 
 
 def _numbers(name: str, value: str, count: int) -> list[float]:
@@ -67,12 +66,6 @@ def area(near: tuple[float, float] | None, within: str | None, bbox: tuple[float
     if within and not near:
         raise bad("within", "within needs near=lat,lon")
     return Geo(near=near, within=within or Geo.within, box=bbox)
-
-
-def distance_km(within: str) -> float:
-    """A distance `within` takes (checked by _DISTANCE) in kilometres."""
-    unit = next(u for u in ("km", "mi", "m") if within.endswith(u))
-    return float(within[: -len(unit)]) * _KM[unit]
 
 
 def _spans(geo: Geo) -> tuple[float, float]:

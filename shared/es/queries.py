@@ -40,6 +40,15 @@ DATELINE_FIELDS = ["location.city", "location.country"]
 HIGHLIGHT_MAX_CHARS = 100_000  # characters of a body searched for the snippet's match (SEARCH_HIGHLIGHT_MAX_CHARS)
 
 
+_KM = {"m": 0.001, "km": 1.0, "mi": 1.609344}  # the units `within` takes (checked by services/search/geo.py)
+
+
+def distance_km(within: str) -> float:
+    """A distance as `within` writes it (50km, 800m, 20mi) in kilometres."""
+    unit = next(u for u in ("km", "mi", "m") if within.endswith(u))
+    return float(within[: -len(unit)]) * _KM[unit]
+
+
 @dataclass
 class Geo:
     near: tuple[float, float] | None = None  # lat, lon

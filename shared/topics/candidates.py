@@ -6,7 +6,7 @@ topic that would match. A topic's requirements are what any article it matches m
 - with a conjunctive `q` (no `|`/OR, no parentheses): every wanted word, as the word or its stem in some language,
   and each phrase word after word (as words, or as stems of some language);
 - with a disjunctive `q` and no exclusion: at least one wanted word;
-- a place filter (near, bbox): a dateline place with coordinates.
+- a place filter (near, bbox): a dateline point that could be inside it (shared/topics/area.py).
 A `q` this cannot reduce (`word*`, exclusions beside OR, nothing but exclusions, scripts that Elasticsearch's
 standard tokenizer splits per character) leaves the topic a candidate for every article that passes its filters.
 An article's words are those of its title, subtitle, body and dateline place, as written and as the engine's analyzer of
@@ -27,6 +27,7 @@ from shared.analysis.document import ANALYSED
 from shared.analysis.languages import language_key, stemmer_of, words
 from shared.analysis.query import tokenize
 from shared.es.fields import FACETS
+from shared.topics.area import Area, Point, area_of, point_of
 from shared.topics.stems import STEMMING, EngineStems, Learned, stem_sequences
 
 # Han, kana, Hangul, Thai, Lao, Khmer, Myanmar...: the standard tokenizer makes a token of each character there.
@@ -78,11 +79,11 @@ class Requirement:
     any_term: bool = False  # one satisfied term is enough (a disjunctive q)
     phrases: list[Phrase] = field(default_factory=list)  # each must be held word after word (a conjunctive q)
     filters: dict[str, set[str]] = field(default_factory=dict)  # facet -> accepted values
-    needs_place: bool = False
+    area: Area | None = None  # near/within, bbox: the article needs a dateline point that could be inside
 
     def holds(self, doc: Doc) -> bool:
         # Plain loops, not generators: this runs for every topic an article meets, thousands of times per batch.
-        if self.needs_place and not doc.placed:
+        if self.area is not None and not (doc.placed and self.area.could_hold(doc.point)):
             return False
         for facet, values in self.filters.items():
             if doc.facets.get(facet) not in values:
@@ -106,6 +107,7 @@ class Doc:
     keys: set[str]
     facets: dict[str, Any]
     placed: bool
+    point: Point | None  # its dateline point, when placed and readable
     sequences: list[list[str]]  # the words of every searched field, and the stems of the stemmed ones
     shelves: list[Shelf] = field(default_factory=list)
     stemmer: str | None = None  # the analyzer of the article's language fields (None: it has none)
@@ -141,7 +143,7 @@ def doc_view(doc: dict[str, Any], stems: Learned, texts: list[list[str]] | None 
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
     held = sorted((facet, value) for facet, value in facets.items() if isinstance(value, str))
     shelves = [shelf for size in range(len(held) + 1) for shelf in combinations(held, size)]
-    return Doc(keys, facets, bool(location.get("geo")), sequences, shelves, stemmer)
+    return Doc(keys, facets, bool(location.get("geo")), point_of(location), sequences, shelves, stemmer)
 
 
 @dataclass
@@ -184,8 +186,7 @@ def phrase(parts: list[str], stems: Learned) -> Phrase:
 def requirement(position: int, match: dict[str, Any], stems: Learned) -> Requirement:
     """What an article must hold for this topic to match it; `stems` has learned the topic's `query_words`."""
     filters = {facet: set(values) for facet, values in (match.get("filters") or {}).items() if values}
-    needs_place = bool(match.get("near") or match.get("bbox"))
-    req = Requirement(topic=position, filters=filters, needs_place=needs_place)
+    req = Requirement(topic=position, filters=filters, area=area_of(match))
     parsed = _terms(match.get("q") or "") if (match.get("q") or "").strip() else None
     if parsed:
         req.terms = list(dict.fromkeys(word_keys(w, stems) for w in parsed.wanted))
