@@ -56,15 +56,47 @@ def query_words(matches: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
 class Phrase:
     """A phrase the article must hold word after word, as its words (title, subtitle, body, dateline place) or as stems
     (the language fields, and the dateline place, which the query also searches): every pair of neighbouring
-    words of the phrase must stand side by side somewhere in the article, which any match needs (not the converse).
+    words of the phrase must stand side by side somewhere in the article (a set test, in C), and a phrase of three
+    or more must then be found whole in one field's words or stems, as the engine's phrase query needs.
 
     An article has the language fields of its own language only, so only two variants can be held by it: the
     phrase's words, and its stems in the article's language (`variants[stemmer]`; None: an unstemmed language)."""
 
-    variants: dict[str | None, tuple[frozenset[Pair], ...]]
+    variants: dict[str | None, tuple[Variant, ...]]
 
 
 Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of holding a phrase: its tokens as words, or as one language's stems (an analyzer's stopwords left out,
+    on both sides alike), and their neighbouring pairs."""
+
+    tokens: tuple[str, ...]
+    pairs: frozenset[Pair]
+
+    def held(self, doc: Doc) -> bool:
+        return self.pairs <= doc.pairs and (len(self.tokens) < 3 or _whole(self.tokens, doc.sequences))
+
+
+def _whole(tokens: tuple[str, ...], sequences: list[list[str]]) -> bool:
+    """The tokens one after the other in one of the sequences."""
+    first, size, wanted = tokens[0], len(tokens), list(tokens)
+    for sequence in sequences:
+        start = 0
+        while (at := _find(sequence, first, start)) >= 0:
+            if sequence[at : at + size] == wanted:
+                return True
+            start = at + 1
+    return False
+
+
+def _find(sequence: list[str], token: str, start: int) -> int:
+    try:
+        return sequence.index(token, start)
+    except ValueError:
+        return -1
 
 
 def pairs(sequence: list[str] | tuple[str, ...]) -> set[Pair]:
@@ -99,7 +131,7 @@ class Requirement:
 
     @staticmethod
     def _phrase_held(phrase: Phrase, doc: Doc) -> bool:
-        return any(variant <= doc.pairs for variant in phrase.variants.get(doc.stemmer) or phrase.variants[None])
+        return any(variant.held(doc) for variant in phrase.variants.get(doc.stemmer) or phrase.variants[None])
 
 
 @dataclass
@@ -175,11 +207,11 @@ def _terms(q: str) -> Terms | None:
 
 
 def phrase(parts: list[str], stems: Learned) -> Phrase:
-    as_words = frozenset(pairs(parts))
-    variants: dict[str | None, tuple[frozenset[Pair], ...]] = {None: (as_words,)}
+    as_words = Variant(tuple(parts), frozenset(pairs(parts)))
+    variants: dict[str | None, tuple[Variant, ...]] = {None: (as_words,)}
     for code in STEMMING:
-        stemmed = {frozenset(pairs(sequence)) for sequence in stem_sequences(stems, parts, code)} - {as_words}
-        variants[stemmer_of(code)] = (as_words, *stemmed)
+        stemmed = {tuple(sequence) for sequence in stem_sequences(stems, parts, code)} - {as_words.tokens}
+        variants[stemmer_of(code)] = (as_words, *(Variant(tokens, frozenset(pairs(tokens))) for tokens in sorted(stemmed)))
     return Phrase(variants)
 
 
@@ -246,7 +278,7 @@ class CandidateIndex:
     def filing_keys(req: Requirement) -> set[Key]:
         if req.terms and req.any_term:
             return set().union(*req.terms)
-        variants = [pairs for phrase in req.phrases[:1] for each in phrase.variants.values() for pairs in each]
+        variants = [variant.pairs for phrase in req.phrases[:1] for each in phrase.variants.values() for variant in each]
         if variants and all(variants):
             # Two words side by side are far rarer than either alone: every way the article can hold the phrase
             # (its words, its stems in each language) holds all of that way's pairs, so the longest of each will do.

@@ -53,6 +53,7 @@ def topics(rng: random.Random) -> list[dict[str, Any]]:
     queries += [f"{rng.choice(vocabulary)} OR {rng.choice(vocabulary)}" for _ in range(30)]
     queries += [f"{rng.choice(vocabulary)} -{rng.choice(vocabulary)}" for _ in range(30)]
     queries += [f'"{rng.choice(vocabulary)} {rng.choice(vocabulary)}"' for _ in range(20)]
+    queries += [f'"{" ".join(rng.choice(WORDS["en"][:4]) for _ in range(3))}"' for _ in range(20)]  # whole, not pairs
     queries += ["flo*", "-flood", "snow | -river", "(flood | strike) council", "NOT election", ""]
     found: list[dict[str, Any]] = []
     for i, q in enumerate(queries):
