@@ -56,8 +56,8 @@ def query_words(matches: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
 class Phrase:
     """A phrase the article must hold word after word, as its words (title, subtitle, body, dateline place) or as stems
     (the language fields, and the dateline place, which the query also searches): every pair of neighbouring
-    words of the phrase must stand side by side somewhere in the article (a set test, in C), and a phrase of three
-    or more must then be found whole in one field's words or stems, as the engine's phrase query needs.
+    words of the phrase must stand side by side somewhere in the article, and every run of three of a longer phrase
+    (set tests, in C): a phrase of three is then held whole, as the engine's phrase query needs.
 
     An article has the language fields of its own language only, so only two variants can be held by it: the
     phrase's words, and its stems in the article's language (`variants[stemmer]`; None: an unstemmed language)."""
@@ -66,42 +66,33 @@ class Phrase:
 
 
 Pair = tuple[str, str]
+Triple = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
 class Variant:
     """One way of holding a phrase: its tokens as words, or as one language's stems (an analyzer's stopwords left out,
-    on both sides alike), and their neighbouring pairs."""
+    on both sides alike), as neighbouring pairs and, for three tokens or more, runs of three."""
 
-    tokens: tuple[str, ...]
     pairs: frozenset[Pair]
+    triples: frozenset[Triple]
+
+    @classmethod
+    def of(cls, tokens: tuple[str, ...] | list[str]) -> Variant:
+        return cls(frozenset(pairs(tokens)), frozenset(triples(tokens)))
 
     def held(self, doc: Doc) -> bool:
-        return self.pairs <= doc.pairs and (len(self.tokens) < 3 or _whole(self.tokens, doc.sequences))
-
-
-def _whole(tokens: tuple[str, ...], sequences: list[list[str]]) -> bool:
-    """The tokens one after the other in one of the sequences."""
-    first, size, wanted = tokens[0], len(tokens), list(tokens)
-    for sequence in sequences:
-        start = 0
-        while (at := _find(sequence, first, start)) >= 0:
-            if sequence[at : at + size] == wanted:
-                return True
-            start = at + 1
-    return False
-
-
-def _find(sequence: list[str], token: str, start: int) -> int:
-    try:
-        return sequence.index(token, start)
-    except ValueError:
-        return -1
+        return self.pairs <= doc.pairs and (not self.triples or self.triples <= doc.triples)
 
 
 def pairs(sequence: list[str] | tuple[str, ...]) -> set[Pair]:
     """Neighbouring tokens of a sequence (`set(pairwise())` in C: cheaper than keeping only the pairs phrases start)."""
     return set(pairwise(sequence))
+
+
+def triples(sequence: list[str] | tuple[str, ...]) -> set[Triple]:
+    """Runs of three tokens of a sequence (in C, as pairs)."""
+    return set(zip(sequence, sequence[1:], sequence[2:], strict=False))
 
 
 @dataclass
@@ -148,6 +139,11 @@ class Doc:
     def pairs(self) -> set[Pair]:
         """Neighbouring words and neighbouring stems: made only for an article that some phrase is checked against."""
         return set().union(*map(pairs, self.sequences))
+
+    @cached_property
+    def triples(self) -> set[Triple]:
+        """Runs of three words or stems: made only for an article that holds some longer phrase's pairs."""
+        return set().union(*map(triples, self.sequences))
 
 
 def _facet_value(doc: dict[str, Any], path: str) -> Any:
@@ -207,11 +203,11 @@ def _terms(q: str) -> Terms | None:
 
 
 def phrase(parts: list[str], stems: Learned) -> Phrase:
-    as_words = Variant(tuple(parts), frozenset(pairs(parts)))
+    as_words = Variant.of(parts)
     variants: dict[str | None, tuple[Variant, ...]] = {None: (as_words,)}
     for code in STEMMING:
-        stemmed = {tuple(sequence) for sequence in stem_sequences(stems, parts, code)} - {as_words.tokens}
-        variants[stemmer_of(code)] = (as_words, *(Variant(tokens, frozenset(pairs(tokens))) for tokens in sorted(stemmed)))
+        stemmed = {tuple(sequence) for sequence in stem_sequences(stems, parts, code)} - {tuple(parts)}
+        variants[stemmer_of(code)] = (as_words, *(Variant.of(tokens) for tokens in sorted(stemmed)))
     return Phrase(variants)
 
 
