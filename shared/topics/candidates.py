@@ -25,7 +25,7 @@ from typing import Any
 
 from shared.analysis.document import ANALYSED
 from shared.analysis.languages import language_key, stemmer_of, words
-from shared.analysis.query import tokenize
+from shared.analysis.query import Token, tokenize
 from shared.es.fields import FACETS
 from shared.topics.area import Area, Point, area_of, point_of
 from shared.topics.stems import STEMMING, EngineStems, Learned, stem_sequences
@@ -111,10 +111,11 @@ class Requirement:
         for facet, values in self.filters.items():
             if doc.facets.get(facet) not in values:
                 return False
-        if not self.terms:
+        if not self.terms and not self.phrases:
             return True
         if self.any_term:
-            return any(not keys.isdisjoint(doc.keys) for keys in self.terms)
+            held = any(not keys.isdisjoint(doc.keys) for keys in self.terms)
+            return held or any(self._phrase_held(p, doc) for p in self.phrases)
         for keys in self.terms:
             if keys.isdisjoint(doc.keys):
                 return False
@@ -179,6 +180,18 @@ class Terms:
     wanted: list[str]  # every word the query wants (phrases' too)
     phrases: list[list[str]]  # the phrases it wants word after word (no slop)
     disjunctive: bool
+    either: list[list[str]] | None = None  # a q of alternatives each one word or phrase (`"New Delhi" | Cairo`): them
+
+
+def _alternatives(tokens: list[Token]) -> list[list[str]] | None:
+    """The alternatives of a q that is only words and exact phrases joined by `|`, each a word or a phrase's words;
+    None for any other q (precedence between `|` and the implicit AND is then the engine's to decide)."""
+    items, joins = tokens[::2], tokens[1::2]
+    if len(tokens) % 2 == 0 or any(t.kind != "op" or t.text != "|" for t in joins):
+        return None
+    if any(t.kind not in ("word", "phrase") or t.slop or not words(t.text) for t in items):
+        return None
+    return [words(t.text) if t.kind == "phrase" else [t.text] for t in items]
 
 
 def _terms(q: str) -> Terms | None:
@@ -199,6 +212,7 @@ def _terms(q: str) -> Terms | None:
         pending_neg = False
     if not found.wanted or (found.disjunctive and excludes) or any(_PER_CHARACTER.search(w) for w in found.wanted):
         return None
+    found.either = _alternatives(tokens) if found.disjunctive else None
     return found
 
 
@@ -211,15 +225,27 @@ def phrase(parts: list[str], stems: Learned) -> Phrase:
     return Phrase(variants)
 
 
+def _either(alternatives: list[list[str]], stems: Learned) -> tuple[list[frozenset[str]], list[Phrase]] | None:
+    """The words and the phrases of which an article must hold one; None when a phrase has no pair to file under."""
+    phrases = [phrase(words_of, stems) for words_of in alternatives if len(words_of) > 1]
+    if not all(map(_pair_keys, phrases)):
+        return None
+    return list(dict.fromkeys(word_keys(w[0], stems) for w in alternatives if len(w) == 1)), phrases
+
+
 def requirement(position: int, match: dict[str, Any], stems: Learned) -> Requirement:
     """What an article must hold for this topic to match it; `stems` has learned the topic's `query_words`."""
     filters = {facet: set(values) for facet, values in (match.get("filters") or {}).items() if values}
     req = Requirement(topic=position, filters=filters, area=area_of(match))
     parsed = _terms(match.get("q") or "") if (match.get("q") or "").strip() else None
     if parsed:
-        req.terms = list(dict.fromkeys(word_keys(w, stems) for w in parsed.wanted))
         req.any_term = parsed.disjunctive
-        req.phrases = [] if parsed.disjunctive else [phrase(p, stems) for p in parsed.phrases]
+        alternatives = _either(parsed.either, stems) if parsed.either else None
+        if alternatives:
+            req.terms, req.phrases = alternatives
+        else:
+            req.terms = list(dict.fromkeys(word_keys(w, stems) for w in parsed.wanted))
+            req.phrases = [] if parsed.disjunctive else [phrase(p, stems) for p in parsed.phrases]
     elif (match.get("q") or "").strip():
         req.terms = []  # a q this index cannot use: Elasticsearch alone decides
     return req
@@ -233,6 +259,16 @@ def shelves(req: Requirement) -> list[Shelf]:
         facets.pop()
     options = [[(facet, value) for value in sorted(req.filters[facet])] for facet in sorted(facets)]
     return [tuple(shelf) for shelf in product(*options)]
+
+
+def _pair_keys(phrase: Phrase) -> set[Key]:
+    """Two words side by side are far rarer than either alone: every way an article can hold the phrase (its words,
+    its stems in each language) holds all of that way's pairs, so the longest of each will do (none: a way that
+    is one token, an analyzer's stopwords left out, has no pair to file under)."""
+    variants = [variant.pairs for each in phrase.variants.values() for variant in each]
+    if not all(variants):
+        return set()
+    return {max(pairs, key=lambda pair: len(pair[0]) + len(pair[1])) for pairs in variants}
 
 
 Key = str | Pair  # a word (or stem) an article holds, or two it holds side by side
@@ -272,13 +308,10 @@ class CandidateIndex:
 
     @staticmethod
     def filing_keys(req: Requirement) -> set[Key]:
-        if req.terms and req.any_term:
-            return set().union(*req.terms)
-        variants = [variant.pairs for phrase in req.phrases[:1] for each in phrase.variants.values() for variant in each]
-        if variants and all(variants):
-            # Two words side by side are far rarer than either alone: every way the article can hold the phrase
-            # (its words, its stems in each language) holds all of that way's pairs, so the longest of each will do.
-            return {max(pairs, key=lambda pair: len(pair[0]) + len(pair[1])) for pairs in variants}
+        if req.any_term:  # any alternative will do: each is filed, a word under its keys, a phrase under its pairs
+            return set().union(*req.terms, *(_pair_keys(phrase) for phrase in req.phrases))
+        if req.phrases and (keys := _pair_keys(req.phrases[0])):
+            return keys
         if req.terms:
             return set(max(req.terms, key=lambda keys: max(len(k) for k in keys)))  # the longest word: likely the rarest
         return {""}

@@ -54,6 +54,10 @@ def topics(rng: random.Random) -> list[dict[str, Any]]:
     queries += [f"{rng.choice(vocabulary)} -{rng.choice(vocabulary)}" for _ in range(30)]
     queries += [f'"{rng.choice(vocabulary)} {rng.choice(vocabulary)}"' for _ in range(20)]
     queries += [f'"{" ".join(rng.choice(WORDS["en"][:4]) for _ in range(3))}"' for _ in range(20)]  # whole, not pairs
+    common = WORDS["en"][:4]
+    pair = lambda words: f'"{rng.choice(words)} {rng.choice(words)}"'  # noqa: E731
+    queries += [f"{pair(vocabulary)} | {rng.choice(vocabulary)}" for _ in range(20)]  # alternatives: a phrase or a word
+    queries += [f"{pair(common)} | {pair(vocabulary)}" for _ in range(10)]
     queries += ["flo*", "-flood", "snow | -river", "(flood | strike) council", "NOT election", ""]
     found: list[dict[str, Any]] = []
     for i, q in enumerate(queries):
