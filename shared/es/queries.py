@@ -257,9 +257,13 @@ def suggest_body(prefix: str, size: int = 5, timeout: str | None = None) -> dict
 def topic_params(match: dict[str, Any]) -> SearchParams:
     """The search a topic saved (its `match`, as services/search/topic_params.py normalized it), duplicates included:
     a near-duplicate is told apart when its match is recorded, by its original's id."""
+    return SearchParams(q=match.get("q") or "", filters=match.get("filters") or {}, include_duplicates=True, geo=topic_geo(match))
+
+
+def topic_geo(match: dict[str, Any]) -> Geo:
+    """The geo filters of a topic's `match` (the search's, and the candidate index's check of them)."""
     near, box = match.get("near"), match.get("bbox")
-    geo = Geo(near=tuple(near) if near else None, within=match.get("within") or Geo.within, box=tuple(box) if box else None)
-    return SearchParams(q=match.get("q") or "", filters=match.get("filters") or {}, include_duplicates=True, geo=geo)
+    return Geo(near=tuple(near) if near else None, within=match.get("within") or Geo.within, box=tuple(box) if box else None)
 
 
 def topic_clause(params: SearchParams, ids: list[str], languages: list[str] | None = None) -> dict[str, Any]:

@@ -55,14 +55,12 @@ class Area:
         return True
 
 
-def area_of(match: dict[str, Any]) -> Area | None:
-    """The area a topic's match keeps articles in (None: it has no geo filter)."""
-    near, box = match.get("near"), match.get("bbox")
-    if not near and not box:
+def area_of(geo: Geo) -> Area | None:
+    """The area a topic's geo filters (`topic_geo`) keep articles in (None: it has none)."""
+    if not geo.near and not geo.box:
         return None
-    circle = (float(near[0]), float(near[1]), distance_km(match.get("within") or Geo.within)) if near else None
-    edges = (float(box[0]), float(box[1]), float(box[2]), float(box[3])) if box else None
-    return Area(circle, edges)
+    circle = (geo.near[0], geo.near[1], distance_km(geo.within)) if geo.near else None
+    return Area(circle, geo.box)
 
 
 def point_of(location: dict[str, Any]) -> Point | None:

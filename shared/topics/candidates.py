@@ -27,6 +27,7 @@ from shared.analysis.document import ANALYSED
 from shared.analysis.languages import language_key, stemmer_of, words
 from shared.analysis.query import Token, tokenize
 from shared.es.fields import FACETS
+from shared.es.queries import topic_geo
 from shared.topics.area import Area, Point, area_of, point_of
 from shared.topics.stems import STEMMING, EngineStems, Learned, stem_sequences
 
@@ -236,7 +237,7 @@ def _either(alternatives: list[list[str]], stems: Learned) -> tuple[list[frozens
 def requirement(position: int, match: dict[str, Any], stems: Learned) -> Requirement:
     """What an article must hold for this topic to match it; `stems` has learned the topic's `query_words`."""
     filters = {facet: set(values) for facet, values in (match.get("filters") or {}).items() if values}
-    req = Requirement(topic=position, filters=filters, area=area_of(match))
+    req = Requirement(topic=position, filters=filters, area=area_of(topic_geo(match)))
     parsed = _terms(match.get("q") or "") if (match.get("q") or "").strip() else None
     if parsed:
         req.any_term = parsed.disjunctive

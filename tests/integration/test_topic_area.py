@@ -13,7 +13,7 @@ import pytest
 
 from shared.es.client import make_client
 from shared.es.index import drop_namespace, ensure_index
-from shared.es.queries import distance_km, topic_match_body, topic_params
+from shared.es.queries import distance_km, topic_geo, topic_match_body, topic_params
 from shared.settings import Settings
 from shared.topics.area import EARTH_KM, Point, area_of, point_of
 
@@ -60,7 +60,7 @@ def kept_by_engine(es: Any, alias: str, match: dict[str, Any], ids: list[str]) -
 
 
 def kept_by_check(es: Any, alias: str, match: dict[str, Any], ids: list[str]) -> set[str]:
-    area = area_of(match)
+    area = area_of(topic_geo(match))
     assert area is not None
     sources = {hit["_id"]: hit["_source"] for hit in es.search(index=alias, size=len(ids))["hits"]["hits"]}
     return {i for i in ids if area.could_hold(point_of(sources[i]["location"]))}
