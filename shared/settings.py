@@ -280,6 +280,12 @@ class Settings(BaseSettings):
         description="Topics verified by one search (each a named clause) when the indexer checks a batch's candidates; "
         "a batch's groups go in one msearch. Larger groups mean fewer searches, but more clauses in one query.",
     )
+    topic_verify: Literal["auto", "plugin", "msearch"] = Field(
+        "auto",
+        description="How Elasticsearch checks a batch's topic candidates: `plugin` (our match plugin on the batch alone, "
+        "no refresh; docs/topics.md), `msearch` (searches of the refreshed index: a node without the plugin, such as "
+        "the official Docker image), `auto` (the plugin when every node has it).",
+    )
     webhook_timeout_s: float = Field(10.0, description="Connect and read timeout of one webhook delivery.")
     webhook_concurrency: int = Field(8, description="Webhook deliveries the deliverer process sends at once.")
     webhook_backoff_base_s: float = Field(

@@ -105,47 +105,48 @@ action.destructive_requires_name: false
 YML
 }
 
-# The analysis plugin (infra/elasticsearch/analysis-plugin, docs/adr/0023-analysis-in-the-engine.md): built by Maven
-# against the node's own versions, installed into the distribution before the node starts. The installed copy is
-# stamped with a digest of its sources, so a clone with the same sources neither rebuilds nor restarts anything; a
-# node of ours that runs another build is stopped here, so that engines.sh starts it again with this one.
-install_analysis_plugin() {
-  local src="$ROOT/infra/elasticsearch/analysis-plugin"
-  local zip="$src/target/newsroom-analysis.zip" stamp="$ES_HOME/plugins/newsroom-analysis/.built-from" sum
+# Our Elasticsearch plugins, each built by Maven against the node's own versions and installed into the distribution
+# before the node starts: analysis-plugin (docs/adr/0023-analysis-in-the-engine.md) and match-plugin
+# (docs/adr/0026-topic-matching-in-the-engine.md). An installed copy is stamped with a digest of its sources, so a
+# clone with the same sources neither rebuilds nor restarts anything; a node of ours that runs another build is
+# stopped here, so that engines.sh starts it again with this one.
+install_plugin() {
+  local name="$1" src="$ROOT/infra/elasticsearch/$1-plugin"
+  local zip="$src/target/newsroom-$name.zip" stamp="$ES_HOME/plugins/newsroom-$name/.built-from" sum
   sum="$( (cd "$src" && find pom.xml src -type f -print0 | sort -z | xargs -0 sha256sum; echo "$ES_VERSION") | sha256sum | cut -d' ' -f1)"
   [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && return
   if [ ! -f "$zip" ] || [ -n "$(find "$src/pom.xml" "$src/src" -newer "$zip" -print -quit)" ]; then
-    build_analysis_plugin "$src"
+    build_plugin "$name" "$src"
   fi
   stop_own_node
-  say "installing the analysis plugin into $ES_HOME"
-  ES_JAVA_HOME="$(cat "$ES_BASE/java_home")" "$ES_HOME/bin/elasticsearch-plugin" remove --purge newsroom-analysis >/dev/null 2>&1 || true
-  # The installer scans lib/ to write named_components.json from our annotations: more than its default heap.
+  say "installing the $name plugin into $ES_HOME"
+  ES_JAVA_HOME="$(cat "$ES_BASE/java_home")" "$ES_HOME/bin/elasticsearch-plugin" remove --purge "newsroom-$name" >/dev/null 2>&1 || true
+  # The installer scans lib/ to write a stable plugin's named_components.json: more than its default heap.
   CLI_JAVA_OPTS="-Xmx512m" ES_JAVA_HOME="$(cat "$ES_BASE/java_home")" "$ES_HOME/bin/elasticsearch-plugin" install --batch --silent "file://$zip"
   echo "$sum" > "$stamp"
   chown -R "$ES_USER:" "$ES_HOME/plugins"
 }
 
-build_analysis_plugin() {
+build_plugin() {
   local jdk lucene
   jdk="$(cat "$ES_BASE/java_home")"
   if [ ! -x "$jdk/bin/javac" ]; then
-    echo "the analysis plugin needs a JDK >= 21 with javac (only a runtime was found: $jdk); install one under /usr/lib/jvm" >&2
+    echo "the $1 plugin needs a JDK >= 21 with javac (only a runtime was found: $jdk); install one under /usr/lib/jvm" >&2
     return 1
   fi
   lucene="$(basename "$ES_HOME"/lib/lucene-core-*.jar .jar)"
-  say "building the analysis plugin with Maven (Elasticsearch $ES_VERSION, Lucene ${lucene#lucene-core-})"
+  say "building the $1 plugin with Maven (Elasticsearch $ES_VERSION, Lucene ${lucene#lucene-core-})"
   # Maven 3.8 on Java 22+ warns about sun.misc.Unsafe in its own Guava: noise, not ours.
-  JAVA_HOME="$jdk" mvn -q -B -f "$1/pom.xml" package \
+  JAVA_HOME="$jdk" mvn -q -B -f "$2/pom.xml" package \
     -Delasticsearch.version="$ES_VERSION" -Dlucene.version="${lucene#lucene-core-}" 2>&1 | grep -v -e 'sun.misc.Unsafe' -e '^WARNING: Please consider' >&2 || true
-  test -f "$1/target/newsroom-analysis.zip"
+  test -f "$2/target/newsroom-$1.zip"
 }
 
 stop_own_node() {
   local pid
   pid="$(cat "$ES_BASE/es.pid" 2>/dev/null || true)"
   [ -n "$pid" ] && alive "$pid" || return 0
-  say "stopping Elasticsearch ($pid) to install the analysis plugin; engines.sh starts it again"
+  say "stopping Elasticsearch ($pid) to install a plugin; engines.sh starts it again"
   kill -TERM "$pid"
   for _ in $(seq 120); do alive "$pid" || return 0; sleep 0.5; done
   kill -KILL "$pid"
@@ -154,4 +155,5 @@ stop_own_node() {
 install_debian_packages
 install_python
 install_elasticsearch
-install_analysis_plugin
+install_plugin analysis
+install_plugin match

@@ -20,6 +20,7 @@ from shared.topics.matcher import Matcher
 from shared.topics.notify import Match, MatchLog
 from shared.topics.stems import EngineStems
 from shared.topics.store import TopicStore
+from shared.topics.verification import PluginMissing, plugin_on_every_node
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class TopicStep:
         self.log = MatchLog(client, settings)
         self._matcher: Matcher | None = None
         self._stems: EngineStems | None = None
+        self._in_engine: bool | None = None  # whether the match plugin verifies: asked of the cluster when None
         self._lock = threading.Lock()
 
     def matcher(self, es: Elasticsearch) -> Matcher:
@@ -43,14 +45,28 @@ class TopicStep:
                 self._matcher = Matcher.build(*self.store.everything(), self._stems, previous=self._matcher)
             return self._matcher
 
+    def in_engine(self, es: Elasticsearch) -> bool:
+        """Whether the match plugin verifies candidates (settings.topic_verify; `auto`: if every node has it)."""
+        if self._in_engine is None:
+            mode = self.settings.topic_verify
+            self._in_engine = mode == "plugin" or (mode == "auto" and plugin_on_every_node(es))
+            log.info("topic candidates verified by %s", "the match plugin" if self._in_engine else "msearch")
+        return self._in_engine
+
     def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:
         """Match the written articles; the number of new matches recorded."""
         matcher = self.matcher(es)
         if not matcher.topics or not written:
             return 0
         started = time.perf_counter()
-        alias = self.settings.index_alias
-        pairs = matcher.match(es, alias, [documents[item.id] for item in written], self.settings.topic_search_group)
+        alias, group = self.settings.index_alias, self.settings.topic_search_group
+        docs = [documents[item.id] for item in written]
+        try:
+            pairs = matcher.match(es, alias, docs, group, in_engine=self.in_engine(es))
+        except PluginMissing:
+            log.warning("a node has no match plugin any more: candidates verified by msearch until it is back")
+            self._in_engine = None if self.settings.topic_verify == "auto" else self._in_engine
+            pairs = matcher.match(es, alias, docs, group, in_engine=False)
         versions = {item.id: item.version for item in written}
         added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
         TOPIC_MATCHES.inc(len(added))

@@ -1,6 +1,6 @@
 """Which topics a freshly indexed batch matches: candidates from Python (shared/topics/candidates.py), then each
-candidate topic's own clause run by Elasticsearch on just its candidate articles: groups of topics, one search per
-group with a named clause per topic, all of a batch's groups in one msearch (ADR 0020).
+candidate topic's own clause run by Elasticsearch on just its candidate articles (shared/topics/verification.py):
+in the engine by our match plugin where every node has it (ADR 0026), else by one msearch (ADR 0020).
 
 Elasticsearch has the last word on every match, so a topic matches what `GET /v1/search` with its query would
 find. The matcher is rebuilt only when a topic changes (`topics:version`), reusing what it made of the topics that
@@ -14,17 +14,16 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import Elasticsearch
 
-from shared.delivery.retry import is_transient_status
-from shared.es.queries import SearchParams, topic_clause, topic_params, topics_match_body
+from shared.es.queries import SearchParams, topic_params
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
 from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
 from shared.topics.stems import EngineStems, Learned
+from shared.topics.verification import ENGINE_QUERIES_PER_REQUEST, EngineVerification, MsearchVerification
 
 log = logging.getLogger(__name__)
 ITEM_ATTEMPTS = 3  # an msearch item that failed on its own (a shard busy) is asked again this often
-Group = list[tuple[int, list[str]]]  # (topic position, its candidate ids) verified by one search
 
 
 class MatchingFailed(Exception):
@@ -74,82 +73,40 @@ class Matcher:
         return matcher
 
     def match(
-        self, es: Elasticsearch, alias: str, docs: list[dict[str, Any]], group_size: int, refresh: bool = True
+        self,
+        es: Elasticsearch,
+        alias: str,
+        docs: list[dict[str, Any]],
+        group_size: int,
+        in_engine: bool = False,
+        refresh: bool = True,
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """(topic, document) for every match in the batch. With `refresh` the index is refreshed first, only when some
-        topic is a candidate: the topics' searches must see the batch now, not at the next periodic refresh."""
+        """(topic, document) for every match in the batch. `in_engine`: verified by the match plugin, which needs no
+        refresh; else by an msearch, with the index refreshed first (with `refresh`) only when some topic is a
+        candidate: the topics' searches must see the batch now, not at the next periodic refresh."""
         if not self.topics or not docs:
             return []
         candidates = self.index.candidates(docs, self.stems)
         if not candidates:
             return []
-        if refresh:
-            es.indices.refresh(index=alias)
-        check = Verification(self, es, alias, {doc["id"]: doc.get("language") for doc in docs})
+        by_id = {doc["id"]: doc for doc in docs}
         pending = sorted(candidates.items())
+        if in_engine:
+            group_size = ENGINE_QUERIES_PER_REQUEST
+            check: EngineVerification | MsearchVerification = EngineVerification(self.params, self.refused, es, alias, by_id)
+        else:
+            if refresh:
+                es.indices.refresh(index=alias)
+            check = MsearchVerification(self.params, self.refused, es, alias, by_id)
         for _attempt in range(ITEM_ATTEMPTS):
             pending = check.run([pending[start : start + group_size] for start in range(0, len(pending), group_size)])
             if not pending:
                 break
         else:
             raise MatchingFailed(f"{len(pending)} topic searches failed {ITEM_ATTEMPTS} times")
-        by_id = {doc["id"]: doc for doc in docs}
         return [(self.topics[t], by_id[i]) for t, ids in sorted(check.found.items()) for i in ids if i in by_id]
 
     def refused(self, position: int, error: Any) -> None:
         """The topic's search itself is refused: it is skipped for this batch, so that it cannot stall the pipeline."""
         TOPIC_MATCH_ERRORS.inc()
         log.error("topic %s refused by Elasticsearch, skipped for this batch: %.300s", self.topics[position]["id"], error)
-
-
-@dataclass
-class Verification:
-    """One batch's candidates put to Elasticsearch: groups of topics, each group one search of an msearch in which each
-    topic is a clause named by its position; `found` collects, per topic, the candidates its clause matched."""
-
-    matcher: Matcher
-    es: Elasticsearch
-    alias: str
-    languages: dict[str, str | None]
-    found: dict[int, list[str]] = field(default_factory=dict)
-
-    def body(self, group: Group) -> dict[str, Any]:
-        named = {}
-        for position, ids in group:
-            present = sorted({code for i in ids if (code := self.languages.get(i))})
-            named[str(position)] = topic_clause(self.matcher.params[position], ids, present)
-        return topics_match_body(named, sorted({i for _, ids in group for i in ids}))
-
-    def run(self, groups: list[Group]) -> Group:
-        """Search every group in one msearch; the topics whose search failed for now are returned, to be asked again."""
-        searches: list[dict[str, Any]] = []
-        for group in groups:
-            searches += [{"index": self.alias}, self.body(group)]
-        # Every response is kept (no filter_path): an item's place in the answer is what ties it to its group.
-        try:
-            responses = self.es.msearch(searches=searches)["responses"]
-        except ApiError as exc:
-            if is_transient_status(exc.meta.status):
-                raise
-            return self.refused([item for group in groups for item in group], exc.message)  # one unreadable body
-        failed: Group = []
-        for group, response in zip(groups, responses, strict=True):
-            status = int(response.get("status") or 200)
-            if "error" in response or status >= 300:
-                transient = is_transient_status(status) or not status
-                failed += group if transient else self.refused(group, response.get("error"))
-                continue
-            for hit in response["hits"]["hits"]:
-                for name in hit.get("matched_queries") or ():
-                    self.found.setdefault(int(name), []).append(hit["_id"])
-        if failed:
-            log.warning("%d topic searches failed in one msearch; asked again", len(failed))
-        return failed
-
-    def refused(self, group: Group, error: Any) -> Group:
-        """A refused search is split in halves until the topic Elasticsearch refuses is alone, and left out."""
-        if len(group) == 1:
-            self.matcher.refused(group[0][0], error)
-            return []
-        half = len(group) // 2
-        return self.run([group[:half]]) + self.run([group[half:]])

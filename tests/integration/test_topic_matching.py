@@ -1,5 +1,6 @@
 """Topic matching against the real engine: the candidate index plus Elasticsearch finds exactly what running every
-topic's search on every article of the batch finds (the index may only save work, never lose a match)."""
+topic's search on every article of the batch finds (the index may only save work, never lose a match), whichever
+way Elasticsearch verifies the candidates: our match plugin on the unrefreshed batch, or an msearch."""
 
 from __future__ import annotations
 
@@ -64,9 +65,15 @@ def topics(rng: random.Random) -> list[dict[str, Any]]:
         filters = {"language": [rng.choice(sorted(WORDS))]} if i % 5 == 0 else {}
         if i % 7 == 0:
             filters["country"] = [rng.choice(CITIES)[2]]
+        if i % 13 == 0:  # every facet a topic can narrow, so that the plugin is sent every field they read
+            filters["source"] = [rng.choice(["Wire", "Daily"])]
+        if i % 17 == 0:
+            filters["location"] = [rng.choice(CITIES)[0]]
         match = {"q": q, "filters": filters}
         if i % 11 == 0:
             match.update(near=[52.5, 13.4], within="100km")
+        if i % 19 == 0:
+            match.update(bbox=[53.0, 4.0, 45.0, 14.0])
         found.append({"id": f"t{i}", "match": match})
     return found
 
@@ -89,28 +96,38 @@ def every_topic_on_every_article(
     return {(t["id"], hit["_id"]) for t, r in zip(all_topics, responses, strict=True) for hit in r["hits"]["hits"]}
 
 
-def test_candidates_then_the_engine_find_exactly_what_every_search_finds(stack: Stack, alias: str) -> None:
+VERIFY = pytest.mark.parametrize("in_engine", [True, False], ids=["plugin", "msearch"])
+
+
+def write(stack: Stack, alias: str, docs: list[dict[str, Any]], in_engine: bool) -> None:
+    """The batch as the indexer leaves it: written; refreshed only for the msearch, the plugin needs no refresh."""
+    for d in docs:
+        stack.es.index(index=alias, id=d["id"], document=d, refresh=False)
+    if not in_engine:
+        stack.es.indices.refresh(index=alias)
+
+
+@VERIFY
+def test_candidates_then_the_engine_find_exactly_what_every_search_finds(stack: Stack, alias: str, in_engine: bool) -> None:
     rng = random.Random(7)
     docs = [article(n, rng) for n in range(150)]
-    for d in docs:
-        stack.es.index(index=alias, id=d["id"], document=d)
-    stack.es.indices.refresh(index=alias)
+    write(stack, alias, docs, in_engine)
     all_topics = topics(rng)
     matcher = Matcher.build(1, all_topics, EngineStems(stack.es, alias))
-    found = {(t["id"], d["id"]) for t, d in matcher.match(stack.es, alias, docs, group_size=50)}
+    found = {(t["id"], d["id"]) for t, d in matcher.match(stack.es, alias, docs, 50, in_engine=in_engine, refresh=False)}
+    stack.es.indices.refresh(index=alias)
     expected = every_topic_on_every_article(stack, alias, all_topics, [d["id"] for d in docs])
     assert len(expected) > 500  # the topics do match: the comparison means something
     assert found == expected
     assert len(matcher.index.always) < len(all_topics) / 5  # and most topics were filed under a key
 
 
-def test_a_refused_topic_search_is_skipped_and_the_others_still_match(stack: Stack, alias: str) -> None:
+@VERIFY
+def test_a_refused_topic_search_is_skipped_and_the_others_still_match(stack: Stack, alias: str, in_engine: bool) -> None:
     docs = [article(n, random.Random(n)) for n in range(5)]
-    for d in docs:
-        stack.es.index(index=alias, id=d["id"], document=d)
-    stack.es.indices.refresh(index=alias)
+    write(stack, alias, docs, in_engine)
     good = {"id": "good", "match": {"q": "", "filters": {}}}
     bad = {"id": "bad", "match": {"q": "", "filters": {}, "near": [52.5, 13.4], "within": "-5km"}}  # refused by the engine
     matcher = Matcher.build(1, [bad, good], EngineStems(stack.es, alias))
-    found = matcher.match(stack.es, alias, docs, group_size=10)
+    found = matcher.match(stack.es, alias, docs, group_size=10, in_engine=in_engine)
     assert {t["id"] for t, _ in found} == {"good"} and len(found) == 5
