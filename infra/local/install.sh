@@ -136,6 +136,7 @@ build_plugin() {
   fi
   lucene="$(basename "$ES_HOME"/lib/lucene-core-*.jar .jar)"
   say "building the $1 plugin with Maven (Elasticsearch $ES_VERSION, Lucene ${lucene#lucene-core-})"
+  rm -f "$2/target/newsroom-$1.zip"  # a failed build must not leave the last one to be installed
   # Maven 3.8 on Java 22+ warns about sun.misc.Unsafe in its own Guava: noise, not ours.
   JAVA_HOME="$jdk" mvn -q -B -f "$2/pom.xml" package \
     -Delasticsearch.version="$ES_VERSION" -Dlucene.version="${lucene#lucene-core-}" 2>&1 | grep -v -e 'sun.misc.Unsafe' -e '^WARNING: Please consider' >&2 || true

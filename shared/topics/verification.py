@@ -33,7 +33,8 @@ JSON = {"accept": "application/json", "content-type": "application/json"}  # pla
 
 
 class PluginMissing(Exception):
-    """A node answered that it has no `_newsroom_match`: the plugin is gone (a node replaced); ask again which way."""
+    """The node asked cannot match in the engine: it has no `_newsroom_match` (a node replaced without the plugin),
+    or no shard of the index (a coordinating-only node); this batch is verified by msearch, and the way asked again."""
 
 
 def plugin_on_every_node(es: Elasticsearch) -> bool:
@@ -92,7 +93,7 @@ class EngineVerification(Verification):
         except ApiError as exc:
             if is_transient_status(exc.meta.status):
                 raise
-            if "no handler found" in str(exc.body):
+            if any(sign in str(exc.body) for sign in ("no handler found", "no shard of")):
                 raise PluginMissing(str(exc.body)[:300]) from exc
             self.refused(group, exc.message)
             return

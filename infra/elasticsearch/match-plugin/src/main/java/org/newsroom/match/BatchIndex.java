@@ -54,6 +54,10 @@ final class BatchIndex implements Closeable {
         searcher.setQueryCache(null); // every query runs once: caching would only cost
     }
 
+    IndexSearcher searcher() {
+        return searcher;
+    }
+
     /** The positions of the documents this query finds, unscored. */
     BitSet matches(Query query) throws IOException {
         BitSet found = new BitSet();

@@ -1,5 +1,6 @@
 package org.newsroom.match;
 
+import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.cluster.metadata.IndexAbstraction;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.cluster.metadata.ProjectMetadata;
@@ -9,12 +10,16 @@ import org.elasticsearch.core.CheckedFunction;
 import org.elasticsearch.index.Index;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.IndexService;
+import org.elasticsearch.indices.IndexClosedException;
 import org.elasticsearch.indices.IndicesService;
+import org.elasticsearch.rest.RestStatus;
 
 /**
  * The index a request names (an index or an alias: its write index, where the documents were written), with its
- * mapping and analyzers. A node that holds a shard of it has them already; any other node builds them for the
- * request from the cluster state, so that the endpoint answers the same on every node of a cluster.
+ * mapping and analyzers, as the node holds them for its shard of it. A node without a shard of it (a coordinating
+ * node) answers a 400 saying so: the caller verifies that batch another way (by msearch).
+ * Building the index's services from the cluster state instead (IndicesService#withTempIndexService) gives no
+ * caches, which a query context needs.
  */
 record Indices(IndicesService indicesService, ClusterService clusterService, ProjectResolver projects) {
 
@@ -25,14 +30,13 @@ record Indices(IndicesService indicesService, ClusterService clusterService, Pro
             throw new IndexNotFoundException(name);
         }
         Index index = found.getWriteIndex() != null ? found.getWriteIndex() : found.getIndices().getLast();
+        if (project.index(index).getState() == IndexMetadata.State.CLOSE) {
+            throw new IndexClosedException(index); // its shards stay allocated, but with no engine to parse with
+        }
         IndexService local = indicesService.indexService(index);
-        if (local != null) {
-            return work.apply(local);
+        if (local == null) {
+            throw new ElasticsearchStatusException("no shard of [" + index.getName() + "] on this node", RestStatus.BAD_REQUEST);
         }
-        IndexMetadata metadata = project.index(index);
-        if (metadata == null) {
-            throw new IndexNotFoundException(index);
-        }
-        return indicesService.withTempIndexService(metadata, work);
+        return work.apply(local);
     }
 }
