@@ -38,9 +38,11 @@ class PluginMissing(Exception):
 
 
 def plugin_on_every_node(es: Elasticsearch) -> bool:
-    """Whether every node of the cluster has our match plugin (any node may receive the request)."""
-    nodes = es.nodes.info(metric="plugins", filter_path="nodes.*.plugins.name")["nodes"]
-    return bool(nodes) and all(PLUGIN in {p["name"] for p in node.get("plugins", ())} for node in nodes.values())
+    """Whether every node of the cluster has our match plugin (any node may receive the request). A node with no
+    plugin at all is left out of the filtered answer: the count of nodes is what tells."""
+    info = es.nodes.info(metric="plugins", filter_path=["_nodes.total", "nodes.*.plugins.name"])
+    having = [node for node in (info.get("nodes") or {}).values() if PLUGIN in {p["name"] for p in node.get("plugins", ())}]
+    return len(having) == int(info["_nodes"]["total"]) > 0
 
 
 def topic_source(doc: dict[str, Any]) -> dict[str, Any]:
