@@ -204,7 +204,7 @@ def refreshes(stack: Stack) -> tuple[float, float]:
 
 def settled_run(stack: Stack, articles: list[Any], clients: int) -> dict[str, Any]:
     """(2a)'s run, timed to the last article settled (matched and acknowledged: out of the in-flight ledger) as well
-    as to the last one searchable: the indexer refreshes before it matches, so a batch is searchable before that."""
+    as to the last one searchable: a batch can be searchable before its matching ends."""
     ledger, started = InFlight(stack.redis, stack.settings), time.monotonic()
     baseline = ledger.size()  # 0 unless an article of an earlier phase is still being retried
     run = ingest.end_to_end(stack.es, stack.settings.index_alias, stack.ingest_url, articles, "json", clients)
