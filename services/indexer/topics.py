@@ -53,6 +53,12 @@ class TopicStep:
             log.info("topic candidates verified by %s", "the match plugin" if self._in_engine else "msearch")
         return self._in_engine
 
+    def plugin_missing(self, missing: PluginMissing) -> None:
+        """A node could not take the plugin's request: this batch was verified by msearch, and with `auto` the
+        cluster is asked again which way before the next batch."""
+        log.warning("a node cannot match in the engine (%.200s): this batch verified by msearch", missing)
+        self._in_engine = None if self.settings.topic_verify == "auto" else self._in_engine
+
     def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:
         """Match the written articles; the number of new matches recorded."""
         matcher = self.matcher(es)
@@ -61,12 +67,7 @@ class TopicStep:
         started = time.perf_counter()
         alias, group = self.settings.index_alias, self.settings.topic_search_group
         docs = [documents[item.id] for item in written]
-        try:
-            pairs = matcher.match(es, alias, docs, group, in_engine=self.in_engine(es))
-        except PluginMissing:
-            log.warning("a node has no match plugin any more: candidates verified by msearch until it is back")
-            self._in_engine = None if self.settings.topic_verify == "auto" else self._in_engine
-            pairs = matcher.match(es, alias, docs, group, in_engine=False)
+        pairs = matcher.match(es, alias, docs, group, in_engine=self.in_engine(es), plugin_missing=self.plugin_missing)
         versions = {item.id: item.version for item in written}
         added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
         TOPIC_MATCHES.inc(len(added))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,7 +21,7 @@ from shared.es.queries import SearchParams, topic_params
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
 from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
 from shared.topics.stems import EngineStems, Learned
-from shared.topics.verification import ENGINE_QUERIES_PER_REQUEST, EngineVerification, MsearchVerification
+from shared.topics.verification import EngineVerification, Group, MsearchVerification, PluginMissing, Verification
 
 log = logging.getLogger(__name__)
 ITEM_ATTEMPTS = 3  # an msearch item that failed on its own (a shard busy) is asked again this often
@@ -80,10 +81,13 @@ class Matcher:
         group_size: int,
         in_engine: bool = False,
         refresh: bool = True,
+        plugin_missing: Callable[[PluginMissing], None] | None = None,
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(topic, document) for every match in the batch. `in_engine`: verified by the match plugin, which needs no
-        refresh; else by an msearch, with the index refreshed first (with `refresh`) only when some topic is a
-        candidate: the topics' searches must see the batch now, not at the next periodic refresh."""
+        refresh; else by an msearch of `group_size` topics per search, with the index refreshed first (with
+        `refresh`) only when some topic is a candidate: the topics' searches must see the batch now, not at the next
+        periodic refresh. A node that cannot take the plugin's request is told to `plugin_missing`, and the same
+        candidates are verified by msearch (without it, PluginMissing is raised)."""
         if not self.topics or not docs:
             return []
         candidates = self.index.candidates(docs, self.stems)
@@ -92,19 +96,27 @@ class Matcher:
         by_id = {doc["id"]: doc for doc in docs}
         pending = sorted(candidates.items())
         if in_engine:
-            group_size = ENGINE_QUERIES_PER_REQUEST
-            check: EngineVerification | MsearchVerification = EngineVerification(self.params, self.refused, es, alias, by_id)
-        else:
-            if refresh:
-                es.indices.refresh(index=alias)
-            check = MsearchVerification(self.params, self.refused, es, alias, by_id)
+            try:
+                return self.verified(EngineVerification(self.params, self.refused, es, alias, by_id), pending)
+            except PluginMissing as missing:
+                if plugin_missing is None:
+                    raise
+                plugin_missing(missing)
+        if refresh:
+            es.indices.refresh(index=alias)
+        return self.verified(MsearchVerification(self.params, self.refused, es, alias, by_id, group_size), pending)
+
+    def verified(self, check: Verification, pending: Group) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """The candidates verified `check`'s way, each request carrying its size of topics; what failed for now is
+        asked again, up to ITEM_ATTEMPTS times."""
+        size = check.per_request
         for _attempt in range(ITEM_ATTEMPTS):
-            pending = check.run([pending[start : start + group_size] for start in range(0, len(pending), group_size)])
+            pending = check.run([pending[start : start + size] for start in range(0, len(pending), size)])
             if not pending:
                 break
         else:
             raise MatchingFailed(f"{len(pending)} topic searches failed {ITEM_ATTEMPTS} times")
-        return [(self.topics[t], by_id[i]) for t, ids in sorted(check.found.items()) for i in ids if i in by_id]
+        return [(self.topics[t], check.docs[i]) for t, ids in sorted(check.found.items()) for i in ids if i in check.docs]
 
     def refused(self, position: int, error: Any) -> None:
         """The topic's search itself is refused: it is skipped for this batch, so that it cannot stall the pipeline."""

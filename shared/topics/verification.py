@@ -59,6 +59,7 @@ class Verification:
     es: Elasticsearch
     alias: str
     docs: dict[str, dict[str, Any]]
+    per_request: int = ENGINE_QUERIES_PER_REQUEST  # topics verified by one request (msearch: by one of its searches)
     found: dict[int, list[str]] = field(default_factory=dict)
 
     def clause(self, position: int, ids: list[str]) -> dict[str, Any]:

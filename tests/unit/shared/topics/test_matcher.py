@@ -1,12 +1,18 @@
-"""The matcher is rebuilt after every topic change; it compiles again only the topics that changed."""
+"""The matcher is rebuilt after every topic change; it compiles again only the topics that changed. A batch the match
+plugin cannot take is verified by msearch from the same candidates."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+import pytest
+from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+from elasticsearch import ApiError, Elasticsearch
+
 from shared.analysis.languages import stemmer_of
 from shared.topics.matcher import Matcher
 from shared.topics.stems import EngineStems, Learned
+from shared.topics.verification import PluginMissing
 
 
 class Unstemmed:
@@ -42,3 +48,47 @@ def test_a_rebuild_reuses_what_did_not_change_and_compiles_what_did() -> None:
 
 def test_a_record_without_a_match_is_left_out() -> None:
     assert Matcher.build(1, [{"id": "x"}, topic("a", "flood")], STEMS).topics == [topic("a", "flood")]
+
+
+class NoPluginHere:
+    """A cluster whose node has no match plugin (`no handler found`), whose msearch finds each topic's candidates."""
+
+    def __init__(self) -> None:
+        self.msearches: list[list[dict[str, Any]]] = []
+        self.refreshed = 0
+        self.indices = self
+
+    def perform_request(self, method: str, path: str, **_: Any) -> Any:
+        meta = ApiResponseMeta(400, "1.1", HttpHeaders(), 0.0, NodeConfig("http", "localhost", 9200))
+        raise ApiError(f"no handler found for uri [{path}] and method [{method}]", meta, {"error": "no handler found"})
+
+    def refresh(self, **_: Any) -> None:
+        self.refreshed += 1
+
+    def msearch(self, searches: list[dict[str, Any]]) -> dict[str, Any]:
+        self.msearches.append(searches)
+        bodies = searches[1::2]
+        return {"responses": [{"hits": {"hits": self.hits(body)}} for body in bodies]}
+
+    @staticmethod
+    def hits(body: dict[str, Any]) -> list[dict[str, Any]]:
+        clauses = body["query"]["constant_score"]["filter"]["bool"]["should"]
+        return [
+            {"_id": i, "matched_queries": [c["bool"]["_name"]]} for c in clauses for i in c["bool"]["filter"][-1]["ids"]["values"]
+        ]
+
+
+def test_a_batch_the_plugin_cannot_take_is_verified_by_msearch_from_the_same_candidates() -> None:
+    matcher = Matcher.build(1, [topic("a", "flood"), topic("b", "election")], STEMS)
+    counted = matcher.index.candidates
+    calls: list[int] = []
+    matcher.index.candidates = lambda docs, stems: calls.append(1) or counted(docs, stems)  # type: ignore[method-assign]
+    cluster, told = NoPluginHere(), list[PluginMissing]()
+    docs = [{"id": "d1", "title": "Flood in the valley", "body": "The river rose.", "language": "en"}]
+    es = cast(Elasticsearch, cluster)
+    found = matcher.match(es, "articles", docs, 50, in_engine=True, plugin_missing=told.append)
+    assert [(t["id"], d["id"]) for t, d in found] == [("a", "d1")]
+    assert len(told) == 1 and len(cluster.msearches) == 1 and cluster.refreshed == 1
+    assert calls == [1]  # the candidates were found once, and verified the other way
+    with pytest.raises(PluginMissing):  # with no one to tell, the caller decides
+        matcher.match(es, "articles", docs, 50, in_engine=True)
