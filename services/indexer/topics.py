@@ -18,11 +18,13 @@ from shared.observability.metrics import TOPIC_MATCH_DURATION, TOPIC_MATCHES
 from shared.settings import Settings
 from shared.topics.matcher import Matcher
 from shared.topics.notify import Match, MatchLog
+from shared.topics.rarity import EngineCounts
 from shared.topics.stems import EngineStems
 from shared.topics.store import TopicStore
 from shared.topics.verification import PluginMissing, plugin_on_every_node
 
 log = logging.getLogger(__name__)
+REFILE_S = 3600  # topics unchanged this long are filed again, by the counts of an index that may have grown since
 
 
 class TopicStep:
@@ -32,17 +34,24 @@ class TopicStep:
         self.log = MatchLog(client, settings)
         self._matcher: Matcher | None = None
         self._stems: EngineStems | None = None
+        self._counts: EngineCounts | None = None
+        self._built = 0.0  # when the matcher was built (monotonic)
         self._in_engine: bool | None = None  # whether the match plugin verifies: asked of the cluster when None
         self._lock = threading.Lock()
 
     def matcher(self, es: Elasticsearch) -> Matcher:
-        """The matcher of the current topics: rebuilt (once, whichever thread asks first) after any topic changed."""
+        """The matcher of the current topics: rebuilt (once, whichever thread asks first) after any topic changed,
+        or REFILE_S after it was built (reusing every compiled topic: only their filing by rarity is redone)."""
         version = self.store.version()
         with self._lock:
-            if self._stems is None:
+            if self._stems is None or self._counts is None:
                 self._stems = EngineStems(es, self.settings.index_alias)
-            if self._matcher is None or self._matcher.version != version:
-                self._matcher = Matcher.build(*self.store.everything(), self._stems, previous=self._matcher)
+                self._counts = EngineCounts(es, self.settings.index_alias)
+            stale = time.monotonic() - self._built > REFILE_S
+            if self._matcher is None or self._matcher.version != version or stale:
+                everything = self.store.everything()
+                self._matcher = Matcher.build(*everything, self._stems, previous=self._matcher, counts=self._counts)
+                self._built = time.monotonic()
             return self._matcher
 
     def in_engine(self, es: Elasticsearch) -> bool:

@@ -10,13 +10,16 @@ topic that would match. A topic's requirements are what any article it matches m
 A `q` this cannot reduce (`word*`, exclusions beside OR, nothing but exclusions, scripts that Elasticsearch's
 standard tokenizer splits per character) leaves the topic a candidate for every article that passes its filters.
 An article's words are those of its title, subtitle, body and dateline place, as written and as the engine's analyzer of
-its language stems them (shared/topics/stems.py: asked of Elasticsearch, not guessed).
+its language stems them (shared/topics/stems.py: asked of Elasticsearch, not guessed), and the runs of two and three
+of them that stand side by side in one field (made only for an article that some phrase is checked against).
+
+A topic is filed under the rarest of the keys it needs, as the index counts them (shared/topics/rarity.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations, pairwise, product
@@ -29,12 +32,15 @@ from shared.analysis.query import Token, tokenize
 from shared.es.fields import FACETS
 from shared.es.queries import topic_geo
 from shared.topics.area import Area, Point, area_of, point_of
+from shared.topics.rarity import EngineCounts
 from shared.topics.stems import STEMMING, EngineStems, Learned, stem_sequences
 
 # Han, kana, Hangul, Thai, Lao, Khmer, Myanmar...: the standard tokenizer makes a token of each character there.
 _PER_CHARACTER = re.compile("[\u0e00-\u109f\u1780-\u17ff\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
 MAX_SHELVES = 32  # shelves one topic is filed on: past it, the facets with the most values are left to `holds`
 Shelf = tuple[tuple[str, str], ...]  # (facet, value) pairs, by facet name: an article is on every subset of its own
+Run = tuple[str, ...]  # two or three tokens side by side
+Counts = Mapping[str, int]  # articles holding a word (shared/topics/rarity.py); a word left out counts 0
 
 
 def word_keys(word: str, stems: Learned) -> frozenset[str]:
@@ -57,8 +63,8 @@ def query_words(matches: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
 class Phrase:
     """A phrase the article must hold word after word, as its words (title, subtitle, body, dateline place) or as stems
     (the language fields, and the dateline place, which the query also searches): every pair of neighbouring
-    words of the phrase must stand side by side somewhere in the article, and every run of three of a longer phrase
-    (set tests, in C): a phrase of three is then held whole, as the engine's phrase query needs.
+    words of the phrase must stand side by side somewhere in the article, and every run of three of a longer phrase:
+    a phrase of three is then held whole, as the engine's phrase query needs.
 
     An article has the language fields of its own language only, so only two variants can be held by it: the
     phrase's words, and its stems in the article's language (`variants[stemmer]`; None: an unstemmed language)."""
@@ -66,34 +72,20 @@ class Phrase:
     variants: dict[str | None, tuple[Variant, ...]]
 
 
-Pair = tuple[str, str]
-Triple = tuple[str, str, str]
-
-
 @dataclass(frozen=True)
 class Variant:
     """One way of holding a phrase: its tokens as words, or as one language's stems (an analyzer's stopwords left out,
     on both sides alike), as neighbouring pairs and, for three tokens or more, runs of three."""
 
-    pairs: frozenset[Pair]
-    triples: frozenset[Triple]
+    runs: tuple[Run, ...]
 
     @classmethod
     def of(cls, tokens: tuple[str, ...] | list[str]) -> Variant:
-        return cls(frozenset(pairs(tokens)), frozenset(triples(tokens)))
+        triples = zip(tokens, tokens[1:], tokens[2:], strict=False)
+        return cls(tuple(dict.fromkeys([*pairwise(tokens), *triples])))
 
     def held(self, doc: Doc) -> bool:
-        return self.pairs <= doc.pairs and (not self.triples or self.triples <= doc.triples)
-
-
-def pairs(sequence: list[str] | tuple[str, ...]) -> set[Pair]:
-    """Neighbouring tokens of a sequence (`set(pairwise())` in C: cheaper than keeping only the pairs phrases start)."""
-    return set(pairwise(sequence))
-
-
-def triples(sequence: list[str] | tuple[str, ...]) -> set[Triple]:
-    """Runs of three tokens of a sequence (in C, as pairs)."""
-    return set(zip(sequence, sequence[1:], sequence[2:], strict=False))
+        return all(doc.holds(run) for run in self.runs)
 
 
 @dataclass
@@ -133,19 +125,25 @@ class Doc:
     facets: dict[str, Any]
     placed: bool
     point: Point | None  # its dateline point, when placed and readable
-    sequences: list[list[str]]  # the words of every searched field, and the stems of the stemmed ones
+    sequences: list[list[str]]  # the words of every searched field
     shelves: list[Shelf] = field(default_factory=list)
     stemmer: str | None = None  # the analyzer of the article's language fields (None: it has none)
+    stemmed: list[list[str]] = field(default_factory=list)  # the stems of the stemmed fields, in order
+
+    def holds(self, run: Run) -> bool:
+        """Whether these tokens stand side by side in one of its fields, as words or as stems."""
+        return run in (self.pairs if len(run) == 2 else self.triples)
 
     @cached_property
-    def pairs(self) -> set[Pair]:
-        """Neighbouring words and neighbouring stems: made only for an article that some phrase is checked against."""
-        return set().union(*map(pairs, self.sequences))
+    def pairs(self) -> set[Run]:
+        """Neighbouring words and neighbouring stems (`set(pairwise())` in C: cheaper than keeping only the pairs
+        some phrase starts)."""
+        return set().union(*(pairwise(tokens) for tokens in (*self.sequences, *self.stemmed)))
 
     @cached_property
-    def triples(self) -> set[Triple]:
-        """Runs of three words or stems: made only for an article that holds some longer phrase's pairs."""
-        return set().union(*map(triples, self.sequences))
+    def triples(self) -> set[Run]:
+        """Runs of three words or three stems."""
+        return set().union(*(zip(t, t[1:], t[2:], strict=False) for t in (*self.sequences, *self.stemmed)))
 
 
 def _facet_value(doc: dict[str, Any], path: str) -> Any:
@@ -168,12 +166,11 @@ def doc_view(doc: dict[str, Any], stems: Learned, texts: list[list[str]] | None 
     language = doc.get("language")
     stemmer = stemmer_of(language) if language_key(language) else None
     stemmed = [stemmed for text in texts for stemmed in stem_sequences(stems, text, language)] if stemmer else []
-    sequences = texts + places + stemmed
-    keys: set[str] = set().union(*sequences)
+    keys: set[str] = set().union(*texts, *places, *stemmed)
     facets = {facet: _facet_value(doc, path) for facet, path in FACETS.items()}
     held = sorted((facet, value) for facet, value in facets.items() if isinstance(value, str))
     shelves = [shelf for size in range(len(held) + 1) for shelf in combinations(held, size)]
-    return Doc(keys, facets, bool(location.get("geo")), point_of(location), sequences, shelves, stemmer)
+    return Doc(keys, facets, bool(location.get("geo")), point_of(location), texts + places, shelves, stemmer, stemmed)
 
 
 @dataclass
@@ -229,7 +226,7 @@ def phrase(parts: list[str], stems: Learned) -> Phrase:
 def _either(alternatives: list[list[str]], stems: Learned) -> tuple[list[frozenset[str]], list[Phrase]] | None:
     """The words and the phrases of which an article must hold one; None when a phrase has no pair to file under."""
     phrases = [phrase(words_of, stems) for words_of in alternatives if len(words_of) > 1]
-    if not all(map(_pair_keys, phrases)):
+    if not all(_run_keys(p, {}) for p in phrases):
         return None
     return list(dict.fromkeys(word_keys(w[0], stems) for w in alternatives if len(w) == 1)), phrases
 
@@ -262,60 +259,89 @@ def shelves(req: Requirement) -> list[Shelf]:
     return [tuple(shelf) for shelf in product(*options)]
 
 
-def _pair_keys(phrase: Phrase) -> set[Key]:
-    """Two words side by side are far rarer than either alone: every way an article can hold the phrase (its words,
-    its stems in each language) holds all of that way's pairs, so the longest of each will do (none: a way that
-    is one token, an analyzer's stopwords left out, has no pair to file under)."""
-    variants = [variant.pairs for each in phrase.variants.values() for variant in each]
+def _run_keys(phrase: Phrase, counts: Counts) -> set[Key]:
+    """Words side by side are far rarer than either alone: every way an article can hold the phrase (its words, its
+    stems in each language) holds all of that way's runs, so one run of each will do: the rarest by its rarest
+    word, then the longest (none: a way that is one token, an analyzer's stopwords left out, has no run)."""
+    variants = [variant.runs for each in phrase.variants.values() for variant in each]
     if not all(variants):
         return set()
-    return {max(pairs, key=lambda pair: len(pair[0]) + len(pair[1])) for pairs in variants}
+    return {min(runs, key=lambda run: (_run_count(run, counts), -len(run), -len("".join(run)))) for runs in variants}
 
 
-Key = str | Pair  # a word (or stem) an article holds, or two it holds side by side
+def _run_count(run: Run, counts: Counts) -> int:
+    """At most as many articles hold a run as hold its rarest word."""
+    return min(counts.get(token, 0) for token in run)
+
+
+def _key_count(keys: Iterable[Key], counts: Counts) -> int:
+    """Articles an option's keys could bring: the sum of theirs (a word's and its stems', a phrase's runs)."""
+    return sum(_run_count(key, counts) if isinstance(key, tuple) else counts.get(key, 0) for key in keys)
+
+
+def filing_keys(req: Requirement, counts: Counts) -> set[Key]:
+    """The keys a topic is filed under: an article that could match it holds one of them. A disjunctive topic: all
+    its alternatives. Else one of its needs, the rarest (`counts`), ties going to a phrase (its runs), then to the
+    term with the longest word."""
+    if req.any_term:  # any alternative will do: each is filed, a word under its keys, a phrase under its runs
+        return set().union(*req.terms, *(_run_keys(phrase, counts) for phrase in req.phrases))
+    options: list[tuple[tuple[int, int, int], set[Key]]] = []
+    for place, phrase in enumerate(req.phrases):
+        if keys := _run_keys(phrase, counts):
+            options.append(((_key_count(keys, counts), 0, place), keys))
+    for term in req.terms:
+        options.append(((_key_count(term, counts), 1, -max(map(len, term))), set(term)))
+    return min(options, key=lambda option: option[0])[1] if options else {""}
+
+
+Key = str | Run  # a word (or stem) an article holds, or two or three it holds side by side
+
+
+def key_words(requirements: Iterable[Requirement]) -> set[str]:
+    """Every word and stem the requirements could be filed under: what their counts are asked for."""
+    found: set[str] = set()
+    for req in requirements:
+        found.update(*req.terms)
+        for phrase in req.phrases:
+            found.update(token for each in phrase.variants.values() for v in each for run in v.runs for token in run)
+    return found
 
 
 @dataclass
 class CandidateIndex:
     """Topics filed by shelf (the facet values their filters need), then under keys an article must hold one of (any
-    of a disjunctive topic's words; a pair of neighbouring words of a phrase; "" for a topic without one): an article
-    only meets the topics on its shelves filed under its own words and pairs."""
+    of a disjunctive topic's words; a run of neighbouring words of a phrase; "" for a topic without one): an article
+    only meets the topics on its shelves filed under its own words and runs."""
 
     requirements: list[Requirement]
     filed: dict[Shelf, dict[Key, list[Requirement]]] = field(default_factory=dict)
-    by_pairs: bool = False  # some topic is filed under a pair: an article's pairs are looked up too
+    run_lengths: dict[Shelf, set[int]] = field(default_factory=dict)  # the lengths of the runs filed on a shelf
 
     @classmethod
-    def build(cls, matches: list[dict[str, Any]], stems: EngineStems) -> CandidateIndex:
+    def build(cls, matches: list[dict[str, Any]], stems: EngineStems, counts: EngineCounts | None = None) -> CandidateIndex:
         learned = stems.learn(query_words(matches))
-        return cls.of([requirement(i, m, learned) for i, m in enumerate(matches)])
+        requirements = [requirement(i, m, learned) for i, m in enumerate(matches)]
+        return cls.of(requirements, counts.learn(key_words(requirements)) if counts else {})
 
     @classmethod
-    def of(cls, requirements: list[Requirement]) -> CandidateIndex:
-        """The index of requirements already made (each `topic` its place in the list)."""
+    def of(cls, requirements: list[Requirement], counts: Counts) -> CandidateIndex:
+        """The index of requirements already made (each `topic` its place in the list), each filed under its rarest
+        keys by these counts (`key_words` of the requirements)."""
         index = cls(requirements=requirements)
         for req in index.requirements:
+            keys = filing_keys(req, counts)
             for shelf in shelves(req):
                 keyed = index.filed.setdefault(shelf, {})
-                for key in index.filing_keys(req):
+                for key in keys:
+                    if isinstance(key, tuple):
+                        index.run_lengths.setdefault(shelf, set()).add(len(key))
                     keyed.setdefault(key, []).append(req)
-                    index.by_pairs = index.by_pairs or isinstance(key, tuple)
         return index
 
     @property
     def always(self) -> list[Requirement]:
         """The topics every article meets: no filter and no word to file them under."""
         return self.filed.get((), {}).get("", [])
-
-    @staticmethod
-    def filing_keys(req: Requirement) -> set[Key]:
-        if req.any_term:  # any alternative will do: each is filed, a word under its keys, a phrase under its pairs
-            return set().union(*req.terms, *(_pair_keys(phrase) for phrase in req.phrases))
-        if req.phrases and (keys := _pair_keys(req.phrases[0])):
-            return keys
-        if req.terms:
-            return set(max(req.terms, key=lambda keys: max(len(k) for k in keys)))  # the longest word: likely the rarest
-        return {""}
 
     def met(self, view: Doc) -> list[Requirement]:
         """The topics on the article's shelves filed under one of its keys (or under none)."""
@@ -324,8 +350,11 @@ class CandidateIndex:
             keyed = self.filed.get(shelf)
             if not keyed:
                 continue
-            # The keys both hold, found in C (whichever side is smaller is walked), and the topics filed under none.
-            held = [*(keyed.keys() & view.keys), *(keyed.keys() & view.pairs if self.by_pairs else ()), ""]
+            # The words and runs both hold, found in C (whichever side is smaller is walked), and the topics filed
+            # under none.
+            held: list[Key] = [*(keyed.keys() & view.keys), ""]
+            for length in self.run_lengths.get(shelf) or ():
+                held += keyed.keys() & (view.pairs if length == 2 else view.triples)
             for key in held:
                 met.update((id(req), req) for req in keyed.get(key) or ())
         return list(met.values())

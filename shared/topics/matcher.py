@@ -19,7 +19,8 @@ from elasticsearch import Elasticsearch
 
 from shared.es.queries import SearchParams, topic_params
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
-from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
+from shared.topics.candidates import CandidateIndex, Requirement, key_words, query_words, requirement
+from shared.topics.rarity import EngineCounts
 from shared.topics.stems import EngineStems, Learned
 from shared.topics.verification import EngineVerification, Group, MsearchVerification, PluginMissing, Verification
 
@@ -57,9 +58,17 @@ class Matcher:
     compiled: dict[tuple[str, str], Compiled] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, version: int, topics: list[dict[str, Any]], stems: EngineStems, previous: Matcher | None = None) -> Matcher:
+    def build(
+        cls,
+        version: int,
+        topics: list[dict[str, Any]],
+        stems: EngineStems,
+        previous: Matcher | None = None,
+        counts: EngineCounts | None = None,
+    ) -> Matcher:
         """The matcher of these topics; what `previous` compiled of a topic that did not change is reused. The stems
-        of the new topics' words are asked of Elasticsearch in one request per language."""
+        of the new topics' words are asked of Elasticsearch in one request per language; with `counts`, how many
+        articles hold each word, to file each topic under its rarest."""
         started = time.perf_counter()
         usable = sorted((t for t in topics if isinstance(t.get("match"), dict)), key=lambda t: str(t["id"]))
         known = previous.compiled if previous else {}
@@ -67,7 +76,8 @@ class Matcher:
         learned = stems.learn(query_words(topic["match"] for topic in new)) if new else {}
         compiled = {key: known.get(key) or compile_topic(topic, learned) for topic in usable if (key := _key(topic))}
         parts = [compiled[_key(topic)] for topic in usable]
-        index = CandidateIndex.of([replace(part.requirement, topic=i) for i, part in enumerate(parts)])
+        requirements = [replace(part.requirement, topic=i) for i, part in enumerate(parts)]
+        index = CandidateIndex.of(requirements, counts.learn(key_words(requirements)) if counts else {})
         matcher = cls(version, usable, stems, index, [part.params for part in parts], compiled)
         reused = sum(1 for key in compiled if key in known)
         log.info("topic matcher built: %d topics (%d reused) in %.2fs", len(usable), reused, time.perf_counter() - started)

@@ -65,12 +65,13 @@ class EngineStems:
         # A word longer than a request may be (hostile input: a page-long run of letters) is its own key: only a topic
         # word of 255 letters, the longest token the engine makes, could be missed by that.
         yield from ((word, (word,)) for word in words if len(word) > ANALYZE_CHARS)
-        for chunk in _chunks([word for word in words if len(word) <= ANALYZE_CHARS]):
+        for chunk in chunks([word for word in words if len(word) <= ANALYZE_CHARS]):
             answer = self.es.indices.analyze(index=self.index, analyzer=analyzer_name(stemmer), text=chunk)
             yield from _by_word(chunk, answer["tokens"])
 
 
-def _chunks(words: list[str]) -> Iterable[list[str]]:
+def chunks(words: list[str]) -> Iterable[list[str]]:
+    """The words in runs of at most ANALYZE_CHARS characters: one request each."""
     chunk: list[str] = []
     size = 0
     for word in words:
