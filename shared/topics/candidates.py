@@ -320,7 +320,11 @@ class CandidateIndex:
     @classmethod
     def build(cls, matches: list[dict[str, Any]], stems: EngineStems, counts: EngineCounts | None = None) -> CandidateIndex:
         learned = stems.learn(query_words(matches))
-        requirements = [requirement(i, m, learned) for i, m in enumerate(matches)]
+        return cls.counted([requirement(i, m, learned) for i, m in enumerate(matches)], counts)
+
+    @classmethod
+    def counted(cls, requirements: list[Requirement], counts: EngineCounts | None) -> CandidateIndex:
+        """The index of these requirements, filed by the counts of their words (none without `counts`)."""
         return cls.of(requirements, counts.learn(key_words(requirements)) if counts else {})
 
     @classmethod

@@ -19,7 +19,7 @@ from elasticsearch import Elasticsearch
 
 from shared.es.queries import SearchParams, topic_params
 from shared.observability.metrics import TOPIC_MATCH_ERRORS
-from shared.topics.candidates import CandidateIndex, Requirement, key_words, query_words, requirement
+from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
 from shared.topics.rarity import EngineCounts
 from shared.topics.stems import EngineStems, Learned
 from shared.topics.verification import EngineVerification, Group, MsearchVerification, PluginMissing, Verification
@@ -77,7 +77,7 @@ class Matcher:
         compiled = {key: known.get(key) or compile_topic(topic, learned) for topic in usable if (key := _key(topic))}
         parts = [compiled[_key(topic)] for topic in usable]
         requirements = [replace(part.requirement, topic=i) for i, part in enumerate(parts)]
-        index = CandidateIndex.of(requirements, counts.learn(key_words(requirements)) if counts else {})
+        index = CandidateIndex.counted(requirements, counts)
         matcher = cls(version, usable, stems, index, [part.params for part in parts], compiled)
         reused = sum(1 for key in compiled if key in known)
         log.info("topic matcher built: %d topics (%d reused) in %.2fs", len(usable), reused, time.perf_counter() - started)
