@@ -282,9 +282,10 @@ class Settings(BaseSettings):
     )
     topic_verify: Literal["auto", "plugin", "msearch"] = Field(
         "auto",
-        description="How Elasticsearch checks a batch's topic candidates: `plugin` (our match plugin on the batch alone, "
-        "no refresh; docs/topics.md), `msearch` (searches of the refreshed index: a node without the plugin, such as "
-        "the official Docker image), `auto` (the plugin when every node has it).",
+        description="How Elasticsearch matches a batch against the topics: `plugin` (our match plugin holds the topics and "
+        "matches the batch where the bulk write put it; docs/topics.md), `msearch` (candidates in Python, then searches "
+        "of the refreshed index: a node without the plugin, such as the official Docker image), `auto` (the plugin when "
+        "every node has it).",
     )
     webhook_timeout_s: float = Field(10.0, description="Connect and read timeout of one webhook delivery.")
     webhook_concurrency: int = Field(8, description="Webhook deliveries the deliverer process sends at once.")

@@ -55,17 +55,17 @@ class TopicStep:
             return self._matcher
 
     def in_engine(self, es: Elasticsearch) -> bool:
-        """Whether the match plugin verifies candidates (settings.topic_verify; `auto`: if every node has it)."""
+        """Whether the match plugin matches the batches (settings.topic_verify; `auto`: if every node has it)."""
         if self._in_engine is None:
             mode = self.settings.topic_verify
             self._in_engine = mode == "plugin" or (mode == "auto" and plugin_on_every_node(es))
-            log.info("topic candidates verified by %s", "the match plugin" if self._in_engine else "msearch")
+            log.info("topics matched by %s", "the match plugin" if self._in_engine else "Python's candidates and msearch")
         return self._in_engine
 
     def plugin_missing(self, missing: PluginMissing) -> None:
-        """A node could not take the plugin's request: this batch was verified by msearch, and with `auto` the
+        """A node could not take the plugin's request: this batch was matched by msearch, and with `auto` the
         cluster is asked again which way before the next batch."""
-        log.warning("a node cannot match in the engine (%.200s): this batch verified by msearch", missing)
+        log.warning("a node cannot match in the engine (%.200s): this batch matched by msearch", missing)
         self._in_engine = None if self.settings.topic_verify == "auto" else self._in_engine
 
     def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:

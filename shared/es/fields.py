@@ -89,10 +89,6 @@ FACETS: dict[str, str] = {
     "language": "language",
 }
 
-# The top-level fields a topic's clause reads (shared/es/queries.topic_clause): the texts and their language fields,
-# the dateline (its names and point) and the facets. Only these are sent for a batch to be matched in the engine.
-TOPIC_FIELDS = frozenset({"title", "subtitle", "body", "lang", "location", *(f.split(".")[0] for f in FACETS.values())})
-
 
 def mappings() -> dict[str, Any]:
     # `_meta` records what the stored values depend on beyond the mapping: the near-duplicate keys' recipe.

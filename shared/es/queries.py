@@ -266,16 +266,19 @@ def topic_geo(match: dict[str, Any]) -> Geo:
     return Geo(near=tuple(near) if near else None, within=match.get("within") or Geo.within, box=tuple(box) if box else None)
 
 
-def topic_clause(params: SearchParams, ids: list[str], languages: list[str] | None = None) -> dict[str, Any]:
+def topic_clause(params: SearchParams, ids: list[str] | None = None, languages: list[str] | None = None) -> dict[str, Any]:
     """Which of these articles the topic's search finds, as one unscored clause: the same matching as a search.
 
-    `languages`: the language codes of these articles; the fields of other languages are left out, as they could
-    match none of them (None: every language, as a search has)."""
+    `ids`: the articles it may find (None: any, for a clause the match plugin holds for every batch); `languages`:
+    the language codes of these articles; the fields of other languages are left out, as they could match none of
+    them (None: every language, as a search has)."""
     wanted = params.filters.get("language") or languages
     if languages is not None and wanted is not None:
         wanted = [code for code in wanted if code in languages]
     text = matching(params.q, wanted) if params.q.strip() else {"match_all": {}}
-    clauses = [text, *facet_filters(params).values(), *geo_filters(params.geo), {"ids": {"values": ids}}]
+    clauses = [text, *facet_filters(params).values(), *geo_filters(params.geo)]
+    if ids is not None:
+        clauses.append({"ids": {"values": ids}})
     return {"bool": {"filter": clauses}}
 
 

@@ -1,11 +1,12 @@
-"""Which topics a freshly indexed batch matches: candidates from Python (shared/topics/candidates.py), then each
-candidate topic's own clause run by Elasticsearch on just its candidate articles (shared/topics/verification.py):
-in the engine by our match plugin where every node has it (ADR 0026), else by one msearch (ADR 0020).
+"""Which topics a freshly indexed batch matches (shared/topics/verification.py): where every node has our match
+plugin, the plugin holds the topics and matches the whole batch in the engine (ADR 0029); else candidates from Python
+(shared/topics/candidates.py), then each candidate topic's own clause run by one msearch on just its candidate
+articles (ADR 0020).
 
 Elasticsearch has the last word on every match, so a topic matches what `GET /v1/search` with its query would
 find. The matcher is rebuilt only when a topic changes (`topics:version`), reusing what it made of the topics that
-did not; each clause is made at match time, with the ids of the topic's candidates and only the stemmed clauses of
-their languages (a clause for another language could match none of them)."""
+did not; an msearch clause is made at match time, with the ids of the topic's candidates and only the stemmed
+clauses of their languages (a clause for another language could match none of them)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -22,22 +24,31 @@ from shared.observability.metrics import TOPIC_MATCH_ERRORS
 from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
 from shared.topics.rarity import EngineCounts
 from shared.topics.stems import EngineStems, Learned
-from shared.topics.verification import EngineVerification, Group, MsearchVerification, PluginMissing, Verification
+from shared.topics.verification import (
+    EngineTopics,
+    Group,
+    MatchingFailed,
+    MsearchVerification,
+    PluginMissing,
+    TopicSet,
+    Verification,
+    registered,
+)
+
+__all__ = ["Matcher", "MatchingFailed"]
 
 log = logging.getLogger(__name__)
 ITEM_ATTEMPTS = 3  # an msearch item that failed on its own (a shard busy) is asked again this often
 
 
-class MatchingFailed(Exception):
-    """Elasticsearch did not answer for some topics: the batch is matched again later, never skipped."""
-
-
 @dataclass(frozen=True)
 class Compiled:
-    """What matching needs of one topic, made once per version of it: its search and its requirement."""
+    """What matching needs of one topic, made once per version of it: its search, its requirement (Python's candidate
+    index) and its clause as the match plugin holds it, with its key."""
 
     params: SearchParams
     requirement: Requirement
+    registered: tuple[str, dict[str, Any]]
 
 
 def _key(topic: dict[str, Any]) -> tuple[str, str]:
@@ -45,7 +56,8 @@ def _key(topic: dict[str, Any]) -> tuple[str, str]:
 
 
 def compile_topic(topic: dict[str, Any], stems: Learned) -> Compiled:
-    return Compiled(topic_params(topic["match"]), requirement(0, topic["match"], stems))
+    params = topic_params(topic["match"])
+    return Compiled(params, requirement(0, topic["match"], stems), registered(params))
 
 
 @dataclass
@@ -56,6 +68,11 @@ class Matcher:
     index: CandidateIndex
     params: list[SearchParams]
     compiled: dict[tuple[str, str], Compiled] = field(default_factory=dict)
+    sent: set[str] = field(default_factory=set)  # the clause keys this process sent the plugin (EngineTopics)
+
+    @cached_property
+    def topic_set(self) -> TopicSet:
+        return TopicSet.of([self.compiled[_key(topic)].registered for topic in self.topics])
 
     @classmethod
     def build(
@@ -78,7 +95,8 @@ class Matcher:
         parts = [compiled[_key(topic)] for topic in usable]
         requirements = [replace(part.requirement, topic=i) for i, part in enumerate(parts)]
         index = CandidateIndex.counted(requirements, counts)
-        matcher = cls(version, usable, stems, index, [part.params for part in parts], compiled)
+        sent = previous.sent if previous else set()
+        matcher = cls(version, usable, stems, index, [part.params for part in parts], compiled, sent)
         reused = sum(1 for key in compiled if key in known)
         log.info("topic matcher built: %d topics (%d reused) in %.2fs", len(usable), reused, time.perf_counter() - started)
         return matcher
@@ -93,28 +111,29 @@ class Matcher:
         refresh: bool = True,
         plugin_missing: Callable[[PluginMissing], None] | None = None,
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """(topic, document) for every match in the batch. `in_engine`: verified by the match plugin, which needs no
-        refresh; else by an msearch of `group_size` topics per search, with the index refreshed first (with
-        `refresh`) only when some topic is a candidate: the topics' searches must see the batch now, not at the next
-        periodic refresh. A node that cannot take the plugin's request is told to `plugin_missing`, and the same
-        candidates are verified by msearch (without it, PluginMissing is raised)."""
+        """(topic, document) for every match in the batch. `in_engine`: by the match plugin, which holds the topics
+        and needs no refresh; else candidates from Python verified by an msearch of `group_size` topics per search,
+        with the index refreshed first (with `refresh`) only when some topic is a candidate: the topics' searches must
+        see the batch now, not at the next periodic refresh. A node that cannot take the plugin's request is told to
+        `plugin_missing`, and the batch is matched by msearch (without it, PluginMissing is raised)."""
         if not self.topics or not docs:
             return []
-        candidates = self.index.candidates(docs, self.stems)
-        if not candidates:
-            return []
         by_id = {doc["id"]: doc for doc in docs}
-        pending = sorted(candidates.items())
         if in_engine:
             try:
-                return self.verified(EngineVerification(self.params, self.refused, es, alias, by_id), pending)
+                found = EngineTopics(es, alias, self.refused, self.sent).match(self.topic_set, by_id)
+                return [(self.topics[t], by_id[i]) for t, ids in sorted(found.items()) for i in ids if i in by_id]
             except PluginMissing as missing:
                 if plugin_missing is None:
                     raise
                 plugin_missing(missing)
+        candidates = self.index.candidates(docs, self.stems)
+        if not candidates:
+            return []
         if refresh:
             es.indices.refresh(index=alias)
-        return self.verified(MsearchVerification(self.params, self.refused, es, alias, by_id, group_size), pending)
+        check = MsearchVerification(self.params, self.refused, es, alias, by_id, group_size)
+        return self.verified(check, sorted(candidates.items()))
 
     def verified(self, check: Verification, pending: Group) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """The candidates verified `check`'s way, each request carrying its size of topics; what failed for now is

@@ -1,18 +1,20 @@
-"""The second step of topic matching: Elasticsearch decides which of a topic's candidates its query finds (ADR 0020).
+"""How Elasticsearch decides which topics a freshly written batch matches: two ways, the same answers.
 
-Two ways, the same answers:
+- `EngineTopics` (ADR 0029): our match plugin holds the topics, registered once per set of them, each built once and
+  filed under a term of its rarest need; `POST /<index>/_newsroom_match` gets the batch's ids, refreshes the index's
+  shard and reads the batch there, as the bulk write analysed it, picks the topics whose every need one of its
+  articles meets, and runs only those, each on those articles. No second analysis, no candidates in Python.
+- `MsearchVerification` (ADR 0020): where a node lacks the plugin (the official Docker image), Python's candidate
+  index picks candidates (shared/topics/candidates.py) and one msearch, after a refresh, runs groups of topics, one
+  search per group with a named clause per topic, on their candidates; it collects in `found`, per topic position,
+  the candidates its clause matched.
 
-- `EngineVerification` (ADR 0026): our match plugin's `POST /<index>/_newsroom_match` gets the candidate articles and
-  the candidate topics' clauses in one request; it parses the articles through the index's mapping into a small
-  in-heap index and runs each clause on it. No refresh, no search of the whole index.
-- `MsearchVerification`: groups of topics, one search per group with a named clause per topic, all of a batch's
-  groups in one msearch, after a refresh of the index (a node without the plugin: the official Docker image).
-
-Either collects in `found`, per topic position, the candidates its clause matched. A clause Elasticsearch refuses is
-logged, counted and left out for this batch, so that one bad topic can never stall the pipeline."""
+A clause Elasticsearch refuses is logged, counted and left out, so that one bad topic can never stall the pipeline."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,20 +23,22 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 
 from shared.delivery.retry import is_transient_status
-from shared.es.fields import TOPIC_FIELDS
-from shared.es.indexer import indexed_source
 from shared.es.queries import SearchParams, topic_clause, topics_match_body
 
 log = logging.getLogger(__name__)
 Group = list[tuple[int, list[str]]]  # (topic position, its candidate ids) verified together
 PLUGIN = "newsroom-match"
-ENGINE_QUERIES_PER_REQUEST = 5000  # under the plugin's newsroom_match.max_queries (20,000)
 JSON = {"accept": "application/json", "content-type": "application/json"}  # plain JSON: a plugin has no compatible-with
+
+
+class MatchingFailed(Exception):
+    """Elasticsearch did not answer for some topics: the batch is matched again later, never skipped."""
 
 
 class PluginMissing(Exception):
     """The node asked cannot match in the engine: it has no `_newsroom_match` (a node replaced without the plugin),
-    or no shard of the index (a coordinating-only node); this batch is verified by msearch, and the way asked again."""
+    or not the index's one shard (a coordinating-only node, an index of several shards); this batch is matched by
+    msearch, and the way asked again."""
 
 
 def plugin_on_every_node(es: Elasticsearch) -> bool:
@@ -45,9 +49,93 @@ def plugin_on_every_node(es: Elasticsearch) -> bool:
     return len(having) == int(info["_nodes"]["total"]) > 0
 
 
-def topic_source(doc: dict[str, Any]) -> dict[str, Any]:
-    """What the plugin needs of an article: the fields topics read, as they were written (no completions, keys...)."""
-    return {name: value for name, value in indexed_source(doc).items() if name in TOPIC_FIELDS}
+def _digest(value: Any) -> str:
+    return hashlib.blake2b(json.dumps(value, sort_keys=True, ensure_ascii=False).encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class TopicSet:
+    """The topics as the plugin holds them: each distinct clause once, keyed by a digest of itself (two topics with the
+    same search share one), and the set named by a digest of its keys: any topic change names a new set."""
+
+    id: str
+    clauses: dict[str, dict[str, Any]]
+    positions: dict[str, list[int]]  # key -> the positions of the topics with that clause
+
+    @classmethod
+    def of(cls, keyed: list[tuple[str, dict[str, Any]]]) -> TopicSet:
+        """The set of these topics' `registered` clauses, in the topics' order."""
+        clauses: dict[str, dict[str, Any]] = {}
+        positions: dict[str, list[int]] = {}
+        for position, (key, clause) in enumerate(keyed):
+            clauses[key] = clause
+            positions.setdefault(key, []).append(position)
+        return cls(_digest(sorted(clauses)), clauses, positions)
+
+
+def registered(params: SearchParams) -> tuple[str, dict[str, Any]]:
+    """A topic's clause as the plugin holds it, for any article (no ids, every language), and its key."""
+    clause = topic_clause(params)
+    return _digest(clause), clause
+
+
+@dataclass
+class EngineTopics:
+    """A batch matched by the plugin against the registered topic set; a node that does not hold it (restarted, or
+    the index's mapping changed) answers 409, and the set is registered there, sending only the clauses this process
+    has not sent before (`sent`) and then those the node says it lacks."""
+
+    es: Elasticsearch
+    alias: str
+    refuse: Callable[[int, Any], None]
+    sent: set[str]
+
+    def match(self, topics: TopicSet, docs: dict[str, dict[str, Any]]) -> dict[int, list[str]]:
+        body = {"ids": list(docs), "topics": topics.id}  # the plugin reads them where the bulk write put them
+        answer = self.ask("POST", "_newsroom_match", body)
+        if answer is None:
+            self.register(topics)
+            answer = self.ask("POST", "_newsroom_match", body)
+        if answer is None:
+            raise MatchingFailed(f"topic set {topics.id} registered but unknown to the node asked")
+        self.refused(topics, answer.get("errors") or {})
+        found: dict[int, list[str]] = {}
+        for key, matched in (answer.get("matches") or {}).items():
+            for position in topics.positions.get(key, ()):
+                found[position] = list(matched)
+        return found
+
+    def register(self, topics: TopicSet) -> None:
+        fresh = {key: clause for key, clause in topics.clauses.items() if key not in self.sent}
+        for _attempt in range(2):
+            body = {"id": topics.id, "keys": list(topics.clauses), "queries": fresh}
+            answer = self.ask("PUT", "_newsroom_topics", body)
+            if answer is None:
+                break
+            self.sent.update(fresh)
+            self.refused(topics, answer.get("errors") or {})
+            log.info("topic set %s registered: %d topics, %d built", topics.id, len(topics.clauses), answer.get("built", 0))
+            if answer.get("registered"):
+                return
+            fresh = {key: topics.clauses[key] for key in answer.get("missing") or ()}
+        raise MatchingFailed(f"topic set {topics.id} could not be registered")
+
+    def refused(self, topics: TopicSet, errors: dict[str, Any]) -> None:
+        for key, why in errors.items():
+            for position in topics.positions.get(key, ()):
+                self.refuse(position, why)
+
+    def ask(self, method: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The plugin's answer; None for a 409 (the set is unknown there)."""
+        try:
+            return dict(self.es.perform_request(method, f"/{self.alias}/{endpoint}", headers=JSON, body=body).body)
+        except ApiError as exc:
+            if exc.meta.status == 409:
+                return None
+            if is_transient_status(exc.meta.status):
+                raise
+            # No handler, no shard of the index here, or a body it refused: this batch is matched by msearch.
+            raise PluginMissing(str(exc.body)[:300]) from exc
 
 
 @dataclass
@@ -59,7 +147,7 @@ class Verification:
     es: Elasticsearch
     alias: str
     docs: dict[str, dict[str, Any]]
-    per_request: int = ENGINE_QUERIES_PER_REQUEST  # topics verified by one request (msearch: by one of its searches)
+    per_request: int = 50  # topics verified by one of the msearch's searches
     found: dict[int, list[str]] = field(default_factory=dict)
 
     def clause(self, position: int, ids: list[str]) -> dict[str, Any]:
@@ -77,33 +165,6 @@ class Verification:
             return []
         half = len(group) // 2
         return self.run([group[:half]]) + self.run([group[half:]])
-
-
-class EngineVerification(Verification):
-    def run(self, groups: list[Group]) -> Group:
-        for group in groups:
-            self.ask(group)
-        return []
-
-    def ask(self, group: Group) -> None:
-        ids = sorted({i for _, candidates in group for i in candidates})
-        body = {
-            "docs": [{"_id": i, "_source": topic_source(self.docs[i])} for i in ids],
-            "queries": {str(position): self.clause(position, candidates) for position, candidates in group},
-        }
-        try:
-            answer = self.es.perform_request("POST", f"/{self.alias}/_newsroom_match", headers=JSON, body=body).body
-        except ApiError as exc:
-            if is_transient_status(exc.meta.status):
-                raise
-            if any(sign in str(exc.body) for sign in ("no handler found", "no shard of")):
-                raise PluginMissing(str(exc.body)[:300]) from exc
-            self.refused(group, exc.message)
-            return
-        for name, reason in (answer.get("errors") or {}).items():
-            self.refuse(int(name), reason)
-        for name, matched in (answer.get("matches") or {}).items():
-            self.found.setdefault(int(name), []).extend(matched)
 
 
 class MsearchVerification(Verification):

@@ -20,11 +20,14 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Adds POST /{index}/_newsroom_match: the node's indices (for their mappings) and the request limits. */
+/**
+ * Adds POST /{index}/_newsroom_match and PUT /{index}/_newsroom_topics: the node's indices (for their mappings), its
+ * registered topics and the request limits.
+ */
 public class NewsroomMatchPlugin extends Plugin implements ActionPlugin {
-    /** Documents one request may carry: the whole batch is held in the heap while it is matched. */
+    /** Documents one match request may name: each is looked up and its candidates' queries run on it. */
     static final Setting<Integer> MAX_DOCS = Setting.intSetting("newsroom_match.max_docs", 2000, 1, Setting.Property.NodeScope);
-    /** Queries one request may carry: each is parsed and run once. */
+    /** Topics one registration may name: each is built once and held for every batch to come. */
     static final Setting<Integer> MAX_QUERIES = Setting.intSetting(
         "newsroom_match.max_queries",
         20000,
@@ -33,6 +36,7 @@ public class NewsroomMatchPlugin extends Plugin implements ActionPlugin {
     );
 
     private final SetOnce<Indices> indices = new SetOnce<>();
+    private final TopicRegistry registry = new TopicRegistry();
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
@@ -58,7 +62,7 @@ public class NewsroomMatchPlugin extends Plugin implements ActionPlugin {
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
         Limits limits = new Limits(MAX_DOCS.get(settings), MAX_QUERIES.get(settings));
-        return List.of(new RestMatchAction(indices::get, limits));
+        return List.of(new RestMatchAction(indices::get, limits, registry));
     }
 
     record Limits(int maxDocs, int maxQueries) {}

@@ -1,7 +1,9 @@
 package org.newsroom.match;
 
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.common.bytes.BytesReference;
+import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.rest.BaseRestHandler;
@@ -12,6 +14,8 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentFactory;
 import org.elasticsearch.xcontent.XContentParser;
+import org.elasticsearch.xcontent.XContentParserConfiguration;
+import org.elasticsearch.xcontent.XContentType;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,22 +25,27 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import static org.elasticsearch.rest.RestRequest.Method.POST;
+import static org.elasticsearch.rest.RestRequest.Method.PUT;
 
 /**
- * POST /{index}/_newsroom_match
- * {"docs": [{"_id": "a1", "_source": {...}}, ...], "queries": {"name": {query DSL}, ...}}
- * answers {"took": ms, "index_took": ms, "match_took": ms, "docs": n, "queries": m, "matches": {"name": ["a1", ...]}, "errors": {"name": "why"}}:
- * for each query, the documents it finds (queries that find none are left out).
+ * PUT /{index}/_newsroom_topics {"id": "set id", "keys": [every key of the set], "queries": {"key": {query DSL}, ...}}
+ * registers a topic set on this node (TopicsRegistration); then
+ * POST /{index}/_newsroom_match {"ids": ["a1", ...], "topics": "set id"}
+ * answers {"took": ms, "refresh_took": ms, "match_took": ms, "docs": n, "found": n, "topics": m, "candidates": k,
+ * "matches": {"key": ["a1", ...]}, "errors": {"key": "why"}}: for each topic of the set, the batch's documents it
+ * finds (topics that find none are left out); 409 if the set is not registered here.
  *
  * The body is read on the network thread, checked against the limits, and the work runs on the search pool.
  */
 final class RestMatchAction extends BaseRestHandler {
     private final Supplier<Indices> indices;
     private final NewsroomMatchPlugin.Limits limits;
+    private final TopicRegistry registry;
 
-    RestMatchAction(Supplier<Indices> indices, NewsroomMatchPlugin.Limits limits) {
+    RestMatchAction(Supplier<Indices> indices, NewsroomMatchPlugin.Limits limits, TopicRegistry registry) {
         this.indices = indices;
         this.limits = limits;
+        this.registry = registry;
     }
 
     @Override
@@ -46,15 +55,15 @@ final class RestMatchAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(POST, "/{index}/_newsroom_match"));
+        return List.of(new Route(POST, "/{index}/_newsroom_match"), new Route(PUT, "/{index}/_newsroom_topics"));
     }
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         String index = request.param("index");
-        BatchMatch work;
+        MatchWork work;
         try (XContentParser parser = request.contentParser()) {
-            work = parse(parser);
+            work = request.method() == PUT ? parseTopics(parser) : parse(parser);
         }
         return channel -> client.threadPool().executor(ThreadPool.Names.SEARCH).execute(() -> {
             try {
@@ -74,62 +83,103 @@ final class RestMatchAction extends BaseRestHandler {
         });
     }
 
-    private BatchMatch parse(XContentParser parser) throws IOException {
-        List<String> ids = new ArrayList<>();
-        List<BytesReference> sources = new ArrayList<>();
-        Map<String, QueryBuilder> queries = new LinkedHashMap<>();
+    private MatchWork parse(XContentParser parser) throws IOException {
+        List<String> ids = null;
+        String topics = null;
         expect(parser.nextToken(), XContentParser.Token.START_OBJECT, "the body");
         while (parser.nextToken() == XContentParser.Token.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
             switch (field) {
-                case "docs" -> readDocs(parser, ids, sources);
-                case "queries" -> readQueries(parser, queries);
-                default -> throw new IllegalArgumentException("[" + field + "]: unknown field; expected [docs] and [queries]");
+                case "ids" -> ids = readIds(parser);
+                case "topics" -> topics = readId(parser, "[topics]");
+                default -> throw new IllegalArgumentException("[" + field + "]: unknown field; expected [ids] and [topics]");
             }
         }
-        return new BatchMatch(ids, sources, queries);
-    }
-
-    private void readDocs(XContentParser parser, List<String> ids, List<BytesReference> sources) throws IOException {
-        expect(parser.currentToken(), XContentParser.Token.START_ARRAY, "[docs]");
-        while (parser.nextToken() == XContentParser.Token.START_OBJECT) {
-            if (ids.size() == limits.maxDocs()) {
-                throw new IllegalArgumentException("[docs]: more than " + limits.maxDocs() + " (newsroom_match.max_docs)");
-            }
-            String id = null;
-            BytesReference source = null;
-            while (parser.nextToken() == XContentParser.Token.FIELD_NAME) {
-                String field = parser.currentName();
-                XContentParser.Token value = parser.nextToken();
-                if ("_id".equals(field) && value == XContentParser.Token.VALUE_STRING) {
-                    id = parser.text();
-                } else if ("_source".equals(field) && value == XContentParser.Token.START_OBJECT) {
-                    try (XContentBuilder copy = XContentFactory.jsonBuilder()) {
-                        source = BytesReference.bytes(copy.copyCurrentStructure(parser));
-                    }
-                } else {
-                    throw new IllegalArgumentException("[docs." + ids.size() + "." + field + "]: expected [_id] (a string) and [_source] (an object)");
-                }
-            }
-            if (id == null || source == null) {
-                throw new IllegalArgumentException("[docs." + ids.size() + "]: needs [_id] and [_source]");
-            }
-            ids.add(id);
-            sources.add(source);
+        if (ids == null || topics == null) {
+            throw new IllegalArgumentException((ids == null ? "[ids]" : "[topics]") + ": required (the batch's ids, and its topic set)");
         }
+        return new TopicsMatch(ids, topics, registry);
     }
 
-    private void readQueries(XContentParser parser, Map<String, QueryBuilder> queries) throws IOException {
-        expect(parser.currentToken(), XContentParser.Token.START_OBJECT, "[queries]");
+    private MatchWork parseTopics(XContentParser parser) throws IOException {
+        Map<String, QueryBuilder> queries = new LinkedHashMap<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        List<String> keys = null;
+        String id = null;
+        expect(parser.nextToken(), XContentParser.Token.START_OBJECT, "the body");
         while (parser.nextToken() == XContentParser.Token.FIELD_NAME) {
-            if (queries.size() == limits.maxQueries()) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "id" -> id = readId(parser, "[id]");
+                case "keys" -> keys = readKeys(parser);
+                case "queries" -> readEachQuery(parser, queries, unreadable);
+                default -> throw new IllegalArgumentException("[" + field + "]: unknown field; expected [id], [keys] and [queries]");
+            }
+        }
+        if (id == null || keys == null) {
+            throw new IllegalArgumentException((id == null ? "[id]" : "[keys]") + ": required (the set's name, and its queries' keys)");
+        }
+        return new TopicsRegistration(id, keys, queries, unreadable, registry);
+    }
+
+    /** Each query read on its own, so that one a topic's clause the node cannot read is refused alone, by key. */
+    private void readEachQuery(XContentParser parser, Map<String, QueryBuilder> queries, Map<String, String> unreadable)
+        throws IOException {
+        expect(parser.currentToken(), XContentParser.Token.START_OBJECT, "[queries]");
+        XContentParserConfiguration config = XContentParserConfiguration.EMPTY.withRegistry(parser.getXContentRegistry())
+            .withDeprecationHandler(parser.getDeprecationHandler());
+        while (parser.nextToken() == XContentParser.Token.FIELD_NAME) {
+            if (queries.size() + unreadable.size() == limits.maxQueries()) {
                 throw new IllegalArgumentException("[queries]: more than " + limits.maxQueries() + " (newsroom_match.max_queries)");
             }
-            String name = parser.currentName();
+            String key = parser.currentName();
             parser.nextToken();
-            queries.put(name, AbstractQueryBuilder.parseTopLevelQuery(parser));
+            BytesReference raw;
+            try (XContentBuilder copy = XContentFactory.jsonBuilder()) {
+                raw = BytesReference.bytes(copy.copyCurrentStructure(parser));
+            }
+            try (XContentParser one = XContentHelper.createParserNotCompressed(config, raw, XContentType.JSON)) {
+                queries.put(key, AbstractQueryBuilder.parseTopLevelQuery(one));
+            } catch (RuntimeException e) {
+                unreadable.put(key, ExceptionsHelper.unwrapCause(e).toString());
+            }
         }
+    }
+
+    /** The ids the batch was written under: it is read from the index's shard, not from the request. */
+    private List<String> readIds(XContentParser parser) throws IOException {
+        expect(parser.currentToken(), XContentParser.Token.START_ARRAY, "[ids]");
+        List<String> ids = new ArrayList<>();
+        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
+            if (ids.size() == limits.maxDocs()) {
+                throw new IllegalArgumentException("[ids]: more than " + limits.maxDocs() + " (newsroom_match.max_docs)");
+            }
+            ids.add(readId(parser, "[ids." + ids.size() + "]"));
+        }
+        return ids;
+    }
+
+    private List<String> readKeys(XContentParser parser) throws IOException {
+        expect(parser.currentToken(), XContentParser.Token.START_ARRAY, "[keys]");
+        List<String> keys = new ArrayList<>();
+        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
+            if (keys.size() == limits.maxQueries()) {
+                throw new IllegalArgumentException("[keys]: more than " + limits.maxQueries() + " (newsroom_match.max_queries)");
+            }
+            keys.add(readId(parser, "[keys." + keys.size() + "]"));
+        }
+        return keys;
+    }
+
+    private static String readId(XContentParser parser, String what) throws IOException {
+        expect(parser.currentToken(), XContentParser.Token.VALUE_STRING, what);
+        String id = parser.text();
+        if (id.isEmpty() || id.length() > 200) {
+            throw new IllegalArgumentException(what + ": expected a name of 1 to 200 characters");
+        }
+        return id;
     }
 
     private static void expect(XContentParser.Token found, XContentParser.Token wanted, String what) {

@@ -1,0 +1,250 @@
+package org.newsroom.match;
+
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.BytesRef;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * A topic set filed for matching: each topic under a term of its rarest need, so that a batch meets only the topics
+ * filed under terms it holds; then, of those, only the topics whose every need some one document of the batch meets
+ * are run. Both steps read the batch's own terms and positions, as the index's analyzers made them: no second
+ * tokenizer to keep in step with the engine.
+ */
+final class TopicFiling {
+    private final List<IndexTopics.Topic> topics;
+    private final Map<String, Map<BytesRef, Integer>> termIds = new HashMap<>(); // field -> term -> its number
+    private final List<Term> terms = new ArrayList<>(); // term number -> term
+    private final List<List<Integer>> filed = new ArrayList<>(); // term number -> topics filed under it
+    private final Map<Needs.Atom, Integer> atomIds = new HashMap<>();
+    private final List<int[]> atoms = new ArrayList<>(); // atom number -> its terms' numbers, each with its offset
+    private final int[][][] needs; // topic -> need -> atom numbers
+    private final List<Integer> always = new ArrayList<>(); // topics with no need known: run on every batch
+
+    private TopicFiling(List<IndexTopics.Topic> topics) {
+        this.topics = topics;
+        this.needs = new int[topics.size()][][];
+    }
+
+    static TopicFiling of(List<IndexTopics.Topic> topics, ToLongFunction<Term> count) {
+        TopicFiling filing = new TopicFiling(topics);
+        for (int t = 0; t < topics.size(); t++) {
+            filing.file(t, topics.get(t).needs(), count);
+        }
+        return filing;
+    }
+
+    /** Under each atom of its rarest need: a term under itself, a run under its rarest term. */
+    private void file(int topic, List<Needs.Atom[]> topicNeeds, ToLongFunction<Term> count) {
+        needs[topic] = topicNeeds.stream().map(this::numbers).toArray(int[][]::new);
+        if (topicNeeds.isEmpty()) {
+            always.add(topic);
+            return;
+        }
+        for (Needs.Atom atom : Needs.rarest(topicNeeds, count)) { // a need with no atom files it nowhere: never met
+            filed.get(term(atom.rarest(count))).add(topic);
+        }
+    }
+
+    private int[] numbers(Needs.Atom[] need) {
+        int[] numbers = new int[need.length];
+        for (int i = 0; i < need.length; i++) {
+            numbers[i] = atomIds.computeIfAbsent(need[i], atom -> {
+                int[] parts = new int[atom.terms().size() * 2]; // term number, offset; term number, offset...
+                for (int k = 0; k < atom.terms().size(); k++) {
+                    parts[2 * k] = term(atom.terms().get(k));
+                    parts[2 * k + 1] = atom.offsets().get(k);
+                }
+                atoms.add(parts);
+                return atoms.size() - 1;
+            });
+        }
+        return numbers;
+    }
+
+    private int term(Term term) {
+        return termIds.computeIfAbsent(term.field(), field -> new HashMap<>()).computeIfAbsent(term.bytes(), bytes -> {
+            terms.add(term);
+            filed.add(new ArrayList<>());
+            return terms.size() - 1;
+        });
+    }
+
+    List<String> keys() {
+        return topics.stream().map(IndexTopics.Topic::key).toList();
+    }
+
+    int size() {
+        return topics.size();
+    }
+
+    /** A topic worth running on this batch, and the documents that meet all its needs: only they can match it. */
+    record Candidate(IndexTopics.Topic topic, BitSet docs) {}
+
+    /** The topics worth running on this batch: filed under a term it holds, with every need met by one document. */
+    List<Candidate> candidates(BatchView batch) throws IOException {
+        Held held = new Held(batch);
+        BitSet met = new BitSet(topics.size());
+        always.forEach(met::set);
+        for (int term = 0; term < terms.size(); term++) {
+            if (filed.get(term).isEmpty() == false && held.docsOf(term).isEmpty() == false) {
+                filed.get(term).forEach(met::set);
+            }
+        }
+        List<Candidate> run = new ArrayList<>();
+        for (int t = met.nextSetBit(0); t >= 0; t = met.nextSetBit(t + 1)) {
+            BitSet docs = held.meetingAll(needs[t]);
+            if (docs.isEmpty() == false) {
+                run.add(new Candidate(topics.get(t), docs));
+            }
+        }
+        return run;
+    }
+
+    /**
+     * Which documents of the batch hold each atom, found when first asked: a term's by looking it up in the segments
+     * that hold the batch (most often the few the refresh just wrote), a run's from its terms' positions there.
+     */
+    private final class Held {
+        private final BatchView batch;
+        private final List<LeafReaderContext> leaves; // the segments holding some document of the batch
+        private final BitSet[] termDocs;
+        private final BitSet[] atomDocs;
+        private final Map<Integer, int[]>[] positionsOf; // term number -> document -> its positions there
+
+        @SuppressWarnings("unchecked")
+        Held(BatchView batch) {
+            this.batch = batch;
+            this.leaves = batch.reader().leaves().stream().filter(leaf -> {
+                int first = batch.docs().nextSetBit(leaf.docBase);
+                return first >= 0 && first < leaf.docBase + leaf.reader().maxDoc();
+            }).toList();
+            this.termDocs = new BitSet[terms.size()];
+            this.atomDocs = new BitSet[atoms.size()];
+            this.positionsOf = new Map[terms.size()];
+        }
+
+        /** The documents that meet every need (all the batch's, for a topic with none known). */
+        BitSet meetingAll(int[][] topicNeeds) throws IOException {
+            BitSet together = (BitSet) batch.docs().clone();
+            for (int[] need : topicNeeds) {
+                BitSet any = new BitSet();
+                for (int atom : need) {
+                    any.or(docs(atom));
+                }
+                together.and(any);
+                if (together.isEmpty()) {
+                    break;
+                }
+            }
+            return together;
+        }
+
+        private BitSet docs(int atom) throws IOException {
+            if (atomDocs[atom] == null) {
+                int[] parts = atoms.get(atom);
+                atomDocs[atom] = parts.length == 2 ? docsOf(parts[0]) : inRun(parts);
+            }
+            return atomDocs[atom];
+        }
+
+        BitSet docsOf(int term) throws IOException {
+            if (termDocs[term] == null) {
+                BitSet found = new BitSet();
+                forEachPosting(term, PostingsEnum.NONE, (doc, postings) -> found.set(doc));
+                termDocs[term] = found;
+            }
+            return termDocs[term];
+        }
+
+        interface Posting {
+            void at(int doc, PostingsEnum postings) throws IOException;
+        }
+
+        /** Each document of the batch holding the term, with its postings there. */
+        private void forEachPosting(int term, int flags, Posting each) throws IOException {
+            Term wanted = terms.get(term);
+            BitSet docs = batch.docs();
+            for (LeafReaderContext leaf : leaves) {
+                PostingsEnum postings = leaf.reader().postings(wanted, flags);
+                if (postings == null) {
+                    continue;
+                }
+                int end = leaf.docBase + leaf.reader().maxDoc();
+                for (int doc = docs.nextSetBit(leaf.docBase); doc >= 0 && doc < end; doc = docs.nextSetBit(doc + 1)) {
+                    int target = doc - leaf.docBase;
+                    int at = postings.docID() >= target ? postings.docID() : postings.advance(target);
+                    if (at == DocIdSetIterator.NO_MORE_DOCS) {
+                        break;
+                    }
+                    if (at == target) {
+                        each.at(doc, postings);
+                    }
+                }
+            }
+        }
+
+        /** The documents holding every term of the run, each at its offset from the first, in the same field. */
+        private BitSet inRun(int[] parts) throws IOException {
+            BitSet all = (BitSet) docsOf(parts[0]).clone();
+            for (int k = 2; k < parts.length && all.isEmpty() == false; k += 2) {
+                all.and(docsOf(parts[k]));
+            }
+            BitSet found = new BitSet();
+            if (all.isEmpty()) {
+                return found;
+            }
+            List<Map<Integer, int[]>> positions = new ArrayList<>();
+            for (int k = 0; k < parts.length; k += 2) {
+                positions.add(positions(parts[k]));
+            }
+            for (int doc = all.nextSetBit(0); doc >= 0; doc = all.nextSetBit(doc + 1)) {
+                if (runAt(positions, parts, doc)) {
+                    found.set(doc);
+                }
+            }
+            return found;
+        }
+
+        /** Where the term stands in each document of the batch that holds it, read once per batch. */
+        private Map<Integer, int[]> positions(int term) throws IOException {
+            if (positionsOf[term] == null) {
+                Map<Integer, int[]> at = new HashMap<>();
+                forEachPosting(term, PostingsEnum.POSITIONS, (doc, postings) -> {
+                    int[] here = new int[postings.freq()];
+                    for (int i = 0; i < here.length; i++) {
+                        here[i] = postings.nextPosition();
+                    }
+                    at.put(doc, here);
+                });
+                positionsOf[term] = at;
+            }
+            return positionsOf[term];
+        }
+
+        private static boolean runAt(List<Map<Integer, int[]>> positions, int[] parts, int doc) {
+            int[] starts = positions.get(0).get(doc);
+            for (int start : starts == null ? new int[0] : starts) {
+                boolean whole = true;
+                for (int k = 1; k < positions.size() && whole; k++) {
+                    int[] here = positions.get(k).get(doc);
+                    whole = here != null && Arrays.binarySearch(here, start + parts[2 * k + 1] - parts[1]) >= 0;
+                }
+                if (whole) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
