@@ -112,10 +112,11 @@ class Matcher:
         plugin_missing: Callable[[PluginMissing], None] | None = None,
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(topic, document) for every match in the batch. `in_engine`: by the match plugin, which holds the topics
-        and needs no refresh; else candidates from Python verified by an msearch of `group_size` topics per search,
-        with the index refreshed first (with `refresh`) only when some topic is a candidate: the topics' searches must
-        see the batch now, not at the next periodic refresh. A node that cannot take the plugin's request is told to
-        `plugin_missing`, and the batch is matched by msearch (without it, PluginMissing is raised)."""
+        and reads the batch from the shard it refreshes; else candidates from Python verified by an msearch of
+        `group_size` topics per search, with the index refreshed first (with `refresh`) only when some topic is a
+        candidate: the topics' searches must see the batch now, not at the next periodic refresh. A node that cannot
+        take the plugin's request is told to `plugin_missing`, and the batch is matched by msearch (without it,
+        PluginMissing is raised)."""
         if not self.topics or not docs:
             return []
         by_id = {doc["id"]: doc for doc in docs}

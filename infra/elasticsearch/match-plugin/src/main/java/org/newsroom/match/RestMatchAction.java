@@ -150,27 +150,24 @@ final class RestMatchAction extends BaseRestHandler {
 
     /** The ids the batch was written under: it is read from the index's shard, not from the request. */
     private List<String> readIds(XContentParser parser) throws IOException {
-        expect(parser.currentToken(), XContentParser.Token.START_ARRAY, "[ids]");
-        List<String> ids = new ArrayList<>();
-        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-            if (ids.size() == limits.maxDocs()) {
-                throw new IllegalArgumentException("[ids]: more than " + limits.maxDocs() + " (newsroom_match.max_docs)");
-            }
-            ids.add(readId(parser, "[ids." + ids.size() + "]"));
-        }
-        return ids;
+        return readNames(parser, "[ids]", limits.maxDocs(), "newsroom_match.max_docs");
     }
 
     private List<String> readKeys(XContentParser parser) throws IOException {
-        expect(parser.currentToken(), XContentParser.Token.START_ARRAY, "[keys]");
-        List<String> keys = new ArrayList<>();
+        return readNames(parser, "[keys]", limits.maxQueries(), "newsroom_match.max_queries");
+    }
+
+    /** An array of names, at most `limit` of them (the node setting named). */
+    private static List<String> readNames(XContentParser parser, String what, int limit, String setting) throws IOException {
+        expect(parser.currentToken(), XContentParser.Token.START_ARRAY, what);
+        List<String> names = new ArrayList<>();
         while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-            if (keys.size() == limits.maxQueries()) {
-                throw new IllegalArgumentException("[keys]: more than " + limits.maxQueries() + " (newsroom_match.max_queries)");
+            if (names.size() == limit) {
+                throw new IllegalArgumentException(what + ": more than " + limit + " (" + setting + ")");
             }
-            keys.add(readId(parser, "[keys." + keys.size() + "]"));
+            names.add(readId(parser, what.substring(0, what.length() - 1) + "." + names.size() + "]"));
         }
-        return keys;
+        return names;
     }
 
     private static String readId(XContentParser parser, String what) throws IOException {
