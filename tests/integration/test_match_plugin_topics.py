@@ -152,9 +152,14 @@ def test_sets_pushed_out_by_newer_ones_and_a_mapping_change_are_registered_again
 
 
 def ran(es: Elasticsearch, alias: str, topics: TopicSet) -> tuple[int, dict[str, list[str]]]:
+    return answered(es, alias, topics)[:2]  # type: ignore[return-value]
+
+
+def answered(es: Elasticsearch, alias: str, topics: TopicSet) -> tuple[int, dict[str, list[str]], int]:
+    """(topics some article met all the needs of, the matches, topics whose query was run)."""
     matched(es, alias, topics)  # registers the set
     answer = raw(es, "POST", f"/{alias}/_newsroom_match", batch(topics))
-    return int(answer["candidates"]), dict(answer["matches"])
+    return int(answer["candidates"]), dict(answer["matches"]), int(answer["run"])
 
 
 @pytest.mark.parametrize(
@@ -172,6 +177,26 @@ def test_a_topic_runs_only_when_one_article_meets_all_its_needs(node: tuple[Elas
     candidates, found = ran(es, alias, topic_set({"q": q, "filters": {}}))
     assert candidates == int(runs)
     assert bool(found) == runs  # a topic that runs here finds something: the needs are what the clause asks
+
+
+@pytest.mark.parametrize(
+    ("match", "run"),
+    [
+        ({"q": '"city overnight"', "filters": {}}, False),  # a phrase: its run is the match
+        ({"q": "rain | budget", "filters": {"source": ["Wire"]}}, False),  # words, alternatives and a source
+        ({"q": "", "filters": {"source": ["Wire"]}}, False),
+        ({"q": "budget -vote", "filters": {}}, True),  # an exclusion: its needs do not say it
+        ({"q": "budg*", "filters": {}}, True),  # a prefix
+        ({"q": "budget", "filters": {}, "near": [30.04, 31.24], "within": "50km"}, True),  # a distance
+    ],
+)
+def test_a_topic_its_needs_say_whole_is_matched_without_running_it(
+    node: tuple[Elasticsearch, str], match: dict[str, Any], run: bool
+) -> None:
+    """Each of these finds the same articles as a search (test_topic_matching.py compares 256 topics both ways)."""
+    es, alias = node
+    candidates, _, ran_queries = answered(es, alias, topic_set(match))
+    assert candidates == 1 and ran_queries == int(run)
 
 
 @pytest.mark.parametrize(

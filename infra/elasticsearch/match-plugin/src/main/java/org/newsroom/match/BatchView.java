@@ -23,6 +23,13 @@ record BatchView(IndexSearcher searcher, BitSet docs, Map<Integer, Integer> posi
         return searcher.getIndexReader();
     }
 
+    /** The positions in the request of these documents. */
+    BitSet positions(BitSet docs) {
+        BitSet found = new BitSet();
+        docs.stream().forEach(doc -> found.set(position.get(doc)));
+        return found;
+    }
+
     /** The positions of the documents this query finds among these (Lucene documents of the batch), unscored. */
     BitSet matches(Query query, BitSet among) throws IOException {
         BitSet found = new BitSet();

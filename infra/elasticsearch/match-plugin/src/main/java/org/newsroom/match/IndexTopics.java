@@ -37,8 +37,11 @@ final class IndexTopics {
     private long countedAt; // the shard's documents when those counts were taken
     static final int GROWTH = 2;
 
-    /** A topic as a batch needs it: its query, and the terms a document must hold some of, need by need. */
-    record Topic(String key, Query query, List<Needs.Atom[]> needs) {}
+    /**
+     * A topic as a batch needs it: its query, the atoms a document must hold some of, need by need, and whether
+     * meeting them all is matching it (then the query is not run).
+     */
+    record Topic(String key, Query query, List<Needs.Atom[]> needs, boolean exact) {}
 
     /** A registered set, filed for matching; null: the client registers it then. */
     synchronized TopicFiling set(String id) {
@@ -71,7 +74,7 @@ final class IndexTopics {
             }
             try {
                 Query query = Rewriteable.rewrite(keyed.getValue(), context, true).toQuery(context);
-                held.put(key, new Topic(key, query, Needs.of(query)));
+                held.put(key, new Topic(key, query, Needs.of(query), Needs.exact(query) != null));
                 refused.remove(key);
                 built++;
             } catch (RuntimeException | IOException e) {
@@ -137,8 +140,7 @@ final class IndexTopics {
         for (TopicFiling.Candidate candidate : candidates) {
             Topic topic = candidate.topic();
             try {
-                Query pruned = Pruned.of(topic.query(), field -> fields.anyOf(field, candidate.docs()));
-                BitSet hits = batch.matches(pruned, candidate.docs());
+                BitSet hits = topic.exact() ? batch.positions(candidate.docs()) : run(batch, fields, candidate);
                 if (hits.isEmpty() == false) {
                     found.put(topic.key(), hits);
                 }
@@ -146,8 +148,13 @@ final class IndexTopics {
                 errors.put(topic.key(), ExceptionsHelper.unwrapCause(e).toString());
             }
         }
-        return new Result(found, errors, candidates.size());
+        return new Result(found, errors, candidates.size(), (int) candidates.stream().filter(c -> c.topic().exact() == false).count());
     }
 
-    record Result(Map<String, BitSet> found, Map<String, String> errors, int candidates) {}
+    private static BitSet run(BatchView batch, FieldDocs fields, TopicFiling.Candidate candidate) throws IOException {
+        Query pruned = Pruned.of(candidate.topic().query(), field -> fields.anyOf(field, candidate.docs()));
+        return batch.matches(pruned, candidate.docs());
+    }
+
+    record Result(Map<String, BitSet> found, Map<String, String> errors, int candidates, int run) {}
 }

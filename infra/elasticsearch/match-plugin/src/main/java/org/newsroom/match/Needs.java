@@ -7,6 +7,7 @@ import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.MultiPhraseQuery;
 import org.apache.lucene.search.PhraseQuery;
@@ -76,6 +77,87 @@ final class Needs {
             case BooleanQuery bool -> ofBoolean(bool);
             default -> List.of();
         };
+    }
+
+    /**
+     * Whether meeting every need of {@link #of} is the same as matching the query, so that a topic need not run: null
+     * when it is not (a distance, a prefix, an exclusion, a slop); else the place in {@link #of}'s list of a need that
+     * alone is the same as the query (a term's, a phrase's run), or -1 when only all of them together are.
+     */
+    static Integer exact(Query query) {
+        return switch (query) {
+            case BoostQuery boost -> exact(boost.getQuery());
+            case ConstantScoreQuery constant -> exact(constant.getQuery());
+            case IndexOrDocValuesQuery either -> exact(either.getIndexQuery());
+            case TermQuery term -> 0;
+            case SynonymQuery synonyms -> 0;
+            case TermInSetQuery terms -> 0;
+            case MatchNoDocsQuery none -> 0;
+            case MatchAllDocsQuery all -> -1;
+            case PhraseQuery phrase -> phrase.getTerms().length < 2 ? Integer.valueOf(0)
+                : phrase.getSlop() == 0 ? Integer.valueOf(phrase.getTerms().length) : null;
+            case DisjunctionMaxQuery max -> exactAnyOf(max.getDisjuncts());
+            case BooleanQuery bool -> exactBoolean(bool);
+            default -> null;
+        };
+    }
+
+    /** All its required clauses exact, nothing excluded, and its optional ones either beside them or one of them needed. */
+    private static Integer exactBoolean(BooleanQuery bool) {
+        boolean required = false;
+        for (BooleanClause clause : bool.clauses()) {
+            switch (clause.occur()) {
+                case MUST_NOT -> {
+                    return null;
+                }
+                case MUST, FILTER -> {
+                    if (exact(clause.query()) == null) {
+                        return null;
+                    }
+                    required = true;
+                }
+                case SHOULD -> {}
+            }
+        }
+        Collection<Query> optional = bool.getClauses(BooleanClause.Occur.SHOULD);
+        if (optional.isEmpty() == false && required == false) {
+            return bool.getMinimumNumberShouldMatch() <= 1 ? exactAnyOf(optional) : null;
+        }
+        if (optional.isEmpty() == false && bool.getMinimumNumberShouldMatch() > 0) {
+            return null;
+        }
+        return of(bool).size() == 1 ? Integer.valueOf(0) : Integer.valueOf(-1);
+    }
+
+    /**
+     * A disjunction is exact when each branch has a need the same as itself, all at one place j of the branches'
+     * needs taken in step: the whole's j-th need, their union, is then the same as the whole.
+     */
+    private static Integer exactAnyOf(Collection<Query> branches) {
+        List<int[]> each = new ArrayList<>(); // {its size, the place of its need the same as itself}
+        for (Query branch : branches) {
+            List<Atom[]> needs = of(branch);
+            Integer alone = exact(branch);
+            if (needs.stream().anyMatch(need -> need.length == 0)) {
+                continue; // never matches: adds nothing, as in anyOf
+            }
+            if (alone == null || needs.isEmpty()) {
+                return alone == null ? null : Integer.valueOf(-1); // unknown, or a branch that matches everything
+            }
+            int place = alone == -1 && needs.size() == 1 ? 0 : alone;
+            if (place < 0) {
+                return null;
+            }
+            each.add(new int[] { needs.size(), place });
+        }
+        int longest = each.stream().mapToInt(branch -> branch[0]).max().orElse(0);
+        for (int j = 0; j < longest; j++) {
+            final int at = j;
+            if (each.stream().allMatch(branch -> Math.min(at, branch[0] - 1) == branch[1])) {
+                return j;
+            }
+        }
+        return longest == 0 ? Integer.valueOf(0) : null;
     }
 
     /** Each of its terms; and, with no slop, the whole run of them (far rarer than any one alone). */

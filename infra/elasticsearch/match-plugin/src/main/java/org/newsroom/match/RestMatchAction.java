@@ -32,8 +32,9 @@ import static org.elasticsearch.rest.RestRequest.Method.PUT;
  * registers a topic set on this node (TopicsRegistration); then
  * POST /{index}/_newsroom_match {"ids": ["a1", ...], "topics": "set id"}
  * answers {"took": ms, "refresh_took": ms, "match_took": ms, "docs": n, "found": n, "topics": m, "candidates": k,
- * "matches": {"key": ["a1", ...]}, "errors": {"key": "why"}}: for each topic of the set, the batch's documents it
- * finds (topics that find none are left out); 409 if the set is not registered here.
+ * "run": r, "matches": {"key": ["a1", ...]}, "errors": {"key": "why"}}: for each topic of the set, the batch's
+ * documents it finds (topics that find none are left out; of the k topics some article met all the needs of, r had
+ * their query run, the others are matched by their needs alone); 409 if the set is not registered here.
  *
  * The body is read on the network thread, checked against the limits, and the work runs on the search pool.
  */
