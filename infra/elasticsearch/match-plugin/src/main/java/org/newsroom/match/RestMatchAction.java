@@ -85,44 +85,53 @@ final class RestMatchAction extends BaseRestHandler {
     }
 
     private MatchWork parse(XContentParser parser) throws IOException {
-        List<String> ids = null;
-        String topics = null;
-        expect(parser.nextToken(), XContentParser.Token.START_OBJECT, "the body");
-        while (parser.nextToken() == XContentParser.Token.FIELD_NAME) {
-            String field = parser.currentName();
-            parser.nextToken();
-            switch (field) {
-                case "ids" -> ids = readIds(parser);
-                case "topics" -> topics = readId(parser, "[topics]");
-                default -> throw new IllegalArgumentException("[" + field + "]: unknown field; expected [ids] and [topics]");
-            }
+        List<List<String>> ids = new ArrayList<>();
+        List<String> topics = new ArrayList<>();
+        readBody(parser, Map.of("ids", () -> ids.add(readIds(parser)), "topics", () -> topics.add(readId(parser, "[topics]"))));
+        if (ids.isEmpty() || topics.isEmpty()) {
+            throw new IllegalArgumentException((ids.isEmpty() ? "[ids]" : "[topics]") + ": required (the batch's ids, and its topic set)");
         }
-        if (ids == null || topics == null) {
-            throw new IllegalArgumentException((ids == null ? "[ids]" : "[topics]") + ": required (the batch's ids, and its topic set)");
-        }
-        return new TopicsMatch(ids, topics, registry);
+        return new TopicsMatch(ids.getLast(), topics.getLast(), registry);
     }
 
     private MatchWork parseTopics(XContentParser parser) throws IOException {
         Map<String, QueryBuilder> queries = new LinkedHashMap<>();
         Map<String, String> unreadable = new LinkedHashMap<>();
-        List<String> keys = null;
-        String id = null;
+        List<List<String>> keys = new ArrayList<>();
+        List<String> id = new ArrayList<>();
+        readBody(
+            parser,
+            Map.of(
+                "id",
+                () -> id.add(readId(parser, "[id]")),
+                "keys",
+                () -> keys.add(readKeys(parser)),
+                "queries",
+                () -> readEachQuery(parser, queries, unreadable)
+            )
+        );
+        if (id.isEmpty() || keys.isEmpty()) {
+            throw new IllegalArgumentException((id.isEmpty() ? "[id]" : "[keys]") + ": required (the set's name, and its queries' keys)");
+        }
+        return new TopicsRegistration(id.getLast(), keys.getLast(), queries, unreadable, registry);
+    }
+
+    interface FieldReader {
+        void read() throws IOException;
+    }
+
+    /** A body object whose fields are these (each read by its reader); any other field is a 400 naming it. */
+    private static void readBody(XContentParser parser, Map<String, FieldReader> fields) throws IOException {
         expect(parser.nextToken(), XContentParser.Token.START_OBJECT, "the body");
         while (parser.nextToken() == XContentParser.Token.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
-            switch (field) {
-                case "id" -> id = readId(parser, "[id]");
-                case "keys" -> keys = readKeys(parser);
-                case "queries" -> readEachQuery(parser, queries, unreadable);
-                default -> throw new IllegalArgumentException("[" + field + "]: unknown field; expected [id], [keys] and [queries]");
+            FieldReader reader = fields.get(field);
+            if (reader == null) {
+                throw new IllegalArgumentException("[" + field + "]: unknown field; expected " + new java.util.TreeSet<>(fields.keySet()));
             }
+            reader.read();
         }
-        if (id == null || keys == null) {
-            throw new IllegalArgumentException((id == null ? "[id]" : "[keys]") + ": required (the set's name, and its queries' keys)");
-        }
-        return new TopicsRegistration(id, keys, queries, unreadable, registry);
     }
 
     /** Each query read on its own, so that one a topic's clause the node cannot read is refused alone, by key. */
