@@ -37,17 +37,31 @@ def topic(topic_id: str, q: str, updated_at: str = "2026-12-02T08:00:00Z") -> di
 def test_a_rebuild_reuses_what_did_not_change_and_compiles_what_did() -> None:
     stems = Unstemmed()
     first = Matcher.build(1, [topic("a", "flood"), topic("b", "election")], cast(EngineStems, stems))
+    assert [r.topic for r in first.index.requirements] == [0, 1]
     changed = [topic("a", "flood"), topic("b", "strike", "2026-12-02T09:00:00Z"), topic("c", "rail")]
     second = Matcher.build(2, changed, cast(EngineStems, stems), first)
     assert second.compiled[("a", "2026-12-02T08:00:00Z")] is first.compiled[("a", "2026-12-02T08:00:00Z")]
     assert second.params[1].q == "strike"
     assert [r.topic for r in second.index.requirements] == [0, 1, 2]
-    assert len(second.compiled) == 3  # the old version of b is forgotten
+    assert len(second.compiled) == 3 and len(second.requirements) == 3  # the old version of b is forgotten
     assert stems.asked == ["election", "flood", "rail", "strike"]  # only the new topics' words asked again
+
+
+def test_the_candidate_index_is_built_only_for_a_batch_that_goes_by_msearch() -> None:
+    stems = Unstemmed()
+    matcher = Matcher.build(1, [topic("a", "flood"), topic("b", "election")], cast(EngineStems, stems))
+    assert matcher.topic_set.clauses and stems.asked == []  # the plugin's way needs no stems and no index
+    assert "index" not in vars(matcher)
+    found = matcher.match(cast(Elasticsearch, NoPluginHere()), "articles", [FLOOD], 50)
+    assert [(t["id"], d["id"]) for t, d in found] == [("a", "d1")]
+    assert {"election", "flood"} <= set(stems.asked)  # with the batch's own words
 
 
 def test_a_record_without_a_match_is_left_out() -> None:
     assert Matcher.build(1, [{"id": "x"}, topic("a", "flood")], STEMS).topics == [topic("a", "flood")]
+
+
+FLOOD = {"id": "d1", "title": "Flood in the valley", "body": "The river rose.", "language": "en"}
 
 
 class NoPluginHere:
@@ -84,7 +98,7 @@ def test_a_batch_the_plugin_cannot_take_is_verified_by_msearch_from_the_same_can
     calls: list[int] = []
     matcher.index.candidates = lambda docs, stems: calls.append(1) or counted(docs, stems)  # type: ignore[method-assign]
     cluster, told = NoPluginHere(), list[PluginMissing]()
-    docs = [{"id": "d1", "title": "Flood in the valley", "body": "The river rose.", "language": "en"}]
+    docs = [FLOOD]
     es = cast(Elasticsearch, cluster)
     found = matcher.match(es, "articles", docs, 50, in_engine=True, plugin_missing=told.append)
     assert [(t["id"], d["id"]) for t, d in found] == [("a", "d1")]
