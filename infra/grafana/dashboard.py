@@ -194,9 +194,10 @@ ROWS: list[tuple[str, list[dict]]] = [
                 [
                     (q95("newsroom_topic_match_duration_seconds"), "p95"),
                     (q95("newsroom_topic_match_duration_seconds", quantile=0.5), "p50"),
+                    (q95("newsroom_topic_match_refresh_seconds", quantile=0.5), "of it, the refresh: p50"),
                 ],
                 "s",
-                desc="Refresh, candidates, msearch and recording, per indexed batch.",
+                desc="The engine's refresh of the batch, its matching and the recording of new matches, per indexed batch.",
             ),
             panel(
                 "Webhook deliveries",

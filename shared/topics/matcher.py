@@ -21,7 +21,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from shared.es.queries import SearchParams, topic_params
-from shared.observability.metrics import TOPIC_MATCH_ERRORS
+from shared.observability.metrics import TOPIC_MATCH_ERRORS, TOPIC_MATCH_REFRESH
 from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
 from shared.topics.rarity import EngineCounts
 from shared.topics.stems import EngineStems
@@ -146,7 +146,9 @@ class Matcher:
         if not candidates:
             return []
         if refresh:
+            started = time.perf_counter()
             es.indices.refresh(index=alias)
+            TOPIC_MATCH_REFRESH.observe(time.perf_counter() - started)
         check = MsearchVerification(self.params, self.refused, es, alias, by_id, group_size)
         return self.verified(check, sorted(candidates.items()))
 

@@ -24,6 +24,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from shared.delivery.retry import is_transient_status
 from shared.es.queries import SearchParams, topic_clause, topics_match_body
+from shared.observability.metrics import TOPIC_MATCH_REFRESH
 
 log = logging.getLogger(__name__)
 Group = list[tuple[int, list[str]]]  # (topic position, its candidate ids) verified together
@@ -99,6 +100,7 @@ class EngineTopics:
         if answer is None:
             raise MatchingFailed(f"topic set {topics.id} registered but unknown to the node asked")
         self.refused(topics, answer.get("errors") or {})
+        TOPIC_MATCH_REFRESH.observe(float(answer.get("refresh_took", 0)) / 1000)
         found: dict[int, list[str]] = {}
         for key, matched in (answer.get("matches") or {}).items():
             for position in topics.positions.get(key, ()):
