@@ -161,11 +161,15 @@ final class TopicFiling {
         private BitSet meeting(int need) throws IOException {
             if (needDocs[need] == null) {
                 int[] each = needAtoms.get(need);
-                BitSet any = each.length == 1 ? docs(each[0]) : new BitSet();
-                for (int k = 0; k < each.length && each.length > 1; k++) {
-                    any.or(docs(each[k]));
+                if (each.length == 1) {
+                    needDocs[need] = docs(each[0]); // shared with the atom, which no one changes
+                } else {
+                    BitSet any = new BitSet();
+                    for (int atom : each) {
+                        any.or(docs(atom));
+                    }
+                    needDocs[need] = any;
                 }
-                needDocs[need] = any;
             }
             return needDocs[need];
         }
