@@ -1,7 +1,6 @@
 package org.newsroom.match;
 
 import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 
 import java.io.IOException;
@@ -22,24 +21,22 @@ final class FieldDocs {
         this.batch = batch;
     }
 
-    boolean anyOf(String field, BitSet docs) {
-        return known.computeIfAbsent(field, this::read).intersects(docs);
+    boolean anyOf(String field, BitSet slots) {
+        return known.computeIfAbsent(field, this::read).intersects(slots);
     }
 
     private BitSet read(String field) {
         BitSet having = new BitSet();
-        BitSet docs = batch.docs();
         try {
-            for (LeafReaderContext leaf : batch.reader().leaves()) {
-                int end = leaf.docBase + leaf.reader().maxDoc();
-                FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+            for (BatchView.Segment segment : batch.segments()) {
+                FieldInfo info = segment.leaf().reader().getFieldInfos().fieldInfo(field);
                 if (info == null) {
                     continue;
                 }
-                NumericDocValues norms = info.hasNorms() ? leaf.reader().getNormValues(field) : null;
-                for (int doc = docs.nextSetBit(leaf.docBase); doc >= 0 && doc < end; doc = docs.nextSetBit(doc + 1)) {
-                    if (norms == null || norms.advanceExact(doc - leaf.docBase)) {
-                        having.set(doc);
+                NumericDocValues norms = info.hasNorms() ? segment.leaf().reader().getNormValues(field) : null;
+                for (int slot = segment.from(); slot < segment.to(); slot++) {
+                    if (norms == null || norms.advanceExact(batch.target(slot, segment))) {
+                        having.set(slot);
                     }
                 }
             }

@@ -17,10 +17,9 @@ import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.rest.RestStatus;
 
 import java.io.IOException;
-import java.util.BitSet;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A batch the bulk write has just indexed, read where it was written: the index's one shard, refreshed (the refresh
@@ -40,17 +39,19 @@ final class ShardBatch {
         try (Engine.Searcher searcher = shard.acquireSearcher("newsroom_match")) {
             IndexSearcher plain = new IndexSearcher(searcher.getIndexReader());
             plain.setQueryCache(null); // each query runs once, on a few documents: caching would only cost
-            BitSet docs = new BitSet();
-            Map<Integer, Integer> position = new HashMap<>();
+            List<Long> found = new ArrayList<>(); // each the document's number, then its position in the request
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                locate(leaf, ids, docs, position);
+                locate(leaf, ids, found);
             }
-            return work.apply(new BatchView(plain, docs, position));
+            long[] sorted = found.stream().mapToLong(Long::longValue).sorted().toArray();
+            int[] docs = Arrays.stream(sorted).mapToInt(pair -> (int) (pair >>> 32)).toArray();
+            int[] positions = Arrays.stream(sorted).mapToInt(pair -> (int) pair).toArray();
+            return work.apply(new BatchView(plain, docs, positions));
         }
     }
 
     /** The live document of each id in this segment (an id rewritten since has its older copies deleted). */
-    private static void locate(LeafReaderContext leaf, List<String> ids, BitSet docs, Map<Integer, Integer> position) throws IOException {
+    private static void locate(LeafReaderContext leaf, List<String> ids, List<Long> found) throws IOException {
         Terms idTerms = leaf.reader().terms(IdFieldMapper.NAME);
         if (idTerms == null) {
             return;
@@ -65,8 +66,7 @@ final class ShardBatch {
             postings = terms.postings(postings, PostingsEnum.NONE);
             for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
                 if (live == null || live.get(doc)) {
-                    docs.set(leaf.docBase + doc);
-                    position.put(leaf.docBase + doc, i);
+                    found.add((long) (leaf.docBase + doc) << 32 | i);
                 }
             }
         }

@@ -1,6 +1,5 @@
 package org.newsroom.match;
 
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -127,7 +126,6 @@ final class TopicFiling {
      */
     private final class Held {
         private final BatchView batch;
-        private final List<LeafReaderContext> leaves; // the segments holding some document of the batch
         private final BitSet[] termDocs;
         private final BitSet[] atomDocs;
         private final BitSet[] needDocs;
@@ -135,10 +133,6 @@ final class TopicFiling {
 
         Held(BatchView batch) {
             this.batch = batch;
-            this.leaves = batch.reader().leaves().stream().filter(leaf -> {
-                int first = batch.docs().nextSetBit(leaf.docBase);
-                return first >= 0 && first < leaf.docBase + leaf.reader().maxDoc();
-            }).toList();
             this.termDocs = new BitSet[terms.size()];
             this.atomDocs = new BitSet[atoms.size()];
             this.needDocs = new BitSet[needAtoms.size()];
@@ -147,7 +141,7 @@ final class TopicFiling {
 
         /** The documents that meet every need (all the batch's, for a topic with none known). */
         BitSet meetingAll(int[] topicNeeds) throws IOException {
-            BitSet together = (BitSet) batch.docs().clone();
+            BitSet together = batch.all();
             for (int need : topicNeeds) {
                 together.and(meeting(need));
                 if (together.isEmpty()) {
@@ -185,34 +179,32 @@ final class TopicFiling {
         BitSet docsOf(int term) throws IOException {
             if (termDocs[term] == null) {
                 BitSet found = new BitSet();
-                forEachPosting(term, PostingsEnum.NONE, (doc, postings) -> found.set(doc));
+                forEachPosting(term, PostingsEnum.NONE, (slot, postings) -> found.set(slot));
                 termDocs[term] = found;
             }
             return termDocs[term];
         }
 
         interface Posting {
-            void at(int doc, PostingsEnum postings) throws IOException;
+            void at(int slot, PostingsEnum postings) throws IOException;
         }
 
-        /** Each document of the batch holding the term, with its postings there. */
+        /** Each slot of the batch whose document holds the term, with its postings there. */
         private void forEachPosting(int term, int flags, Posting each) throws IOException {
             Term wanted = terms.get(term);
-            BitSet docs = batch.docs();
-            for (LeafReaderContext leaf : leaves) {
-                PostingsEnum postings = leaf.reader().postings(wanted, flags);
+            for (BatchView.Segment segment : batch.segments()) {
+                PostingsEnum postings = segment.leaf().reader().postings(wanted, flags);
                 if (postings == null) {
                     continue;
                 }
-                int end = leaf.docBase + leaf.reader().maxDoc();
-                for (int doc = docs.nextSetBit(leaf.docBase); doc >= 0 && doc < end; doc = docs.nextSetBit(doc + 1)) {
-                    int target = doc - leaf.docBase;
+                for (int slot = segment.from(); slot < segment.to(); slot++) {
+                    int target = batch.target(slot, segment);
                     int at = postings.docID() >= target ? postings.docID() : postings.advance(target);
                     if (at == DocIdSetIterator.NO_MORE_DOCS) {
                         break;
                     }
                     if (at == target) {
-                        each.at(doc, postings);
+                        each.at(slot, postings);
                     }
                 }
             }
@@ -235,13 +227,13 @@ final class TopicFiling {
             for (int k = 0; k < n; k++) {
                 positions[k] = positions(parts[2 * k]);
             }
-            for (int doc = all.nextSetBit(0); doc >= 0; doc = all.nextSetBit(doc + 1)) {
+            for (int slot = all.nextSetBit(0); slot >= 0; slot = all.nextSetBit(slot + 1)) {
                 for (int k = 0; k < n; k++) {
-                    cursor[k] = positions[k].seek(doc, cursor[k]);
+                    cursor[k] = positions[k].seek(slot, cursor[k]);
                     here[k] = positions[k].at[cursor[k]];
                 }
                 if (runAt(here, parts)) {
-                    found.set(doc);
+                    found.set(slot);
                 }
             }
             return found;
@@ -251,12 +243,12 @@ final class TopicFiling {
         private Positions positions(int term) throws IOException {
             if (positionsOf[term] == null) {
                 Positions at = new Positions(docsOf(term).cardinality());
-                forEachPosting(term, PostingsEnum.POSITIONS, (doc, postings) -> {
+                forEachPosting(term, PostingsEnum.POSITIONS, (slot, postings) -> {
                     int[] positions = new int[postings.freq()];
                     for (int i = 0; i < positions.length; i++) {
                         positions[i] = postings.nextPosition();
                     }
-                    at.add(doc, positions);
+                    at.add(slot, positions);
                 });
                 positionsOf[term] = at;
             }
@@ -292,24 +284,24 @@ final class TopicFiling {
      * a request's samples at 10,000 topics.
      */
     private static final class Positions {
-        private final int[] docs;
+        private final int[] slots;
         private final int[][] at;
         private int size;
 
         Positions(int capacity) {
-            this.docs = new int[capacity];
+            this.slots = new int[capacity];
             this.at = new int[capacity][];
         }
 
-        void add(int doc, int[] positions) {
-            docs[size] = doc;
+        void add(int slot, int[] positions) {
+            slots[size] = slot;
             at[size++] = positions;
         }
 
         /** The place of this document, from `from` on: the caller asks for documents it holds, in their order. */
-        int seek(int doc, int from) {
+        int seek(int slot, int from) {
             int i = from;
-            while (docs[i] < doc) {
+            while (slots[i] < slot) {
                 i++;
             }
             return i;

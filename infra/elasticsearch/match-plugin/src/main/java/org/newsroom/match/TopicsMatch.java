@@ -38,7 +38,7 @@ record TopicsMatch(List<String> ids, String topics, TopicRegistry registry) impl
         out.startObject();
         out.field("took", (done - started) / 1_000_000).field("refresh_took", (indexed - started) / 1_000_000);
         out.field("match_took", (done - indexed) / 1_000_000);
-        out.field("docs", ids.size()).field("found", batch.docs().cardinality());
+        out.field("docs", ids.size()).field("found", batch.size());
         out.field("topics", filing.size()).field("candidates", result.candidates()).field("run", result.run());
         out.startObject("matches");
         for (Map.Entry<String, BitSet> hit : result.found().entrySet()) {
