@@ -30,6 +30,7 @@ final class TopicFiling {
     // A need is shared by many topics (a word over every language's fields): numbered once, its documents found once.
     private final Map<List<Integer>, Integer> needIds = new HashMap<>();
     private final List<int[]> needAtoms = new ArrayList<>(); // need number -> atom numbers
+    private final BitSet runNeeds = new BitSet(); // the needs with a run among their atoms: checked last, and lazily
     private final int[][] needs; // topic -> its need numbers
     private final List<Integer> always = new ArrayList<>(); // topics with no need known: run on every batch
 
@@ -61,6 +62,9 @@ final class TopicFiling {
     private int need(int[] atomNumbers) {
         return needIds.computeIfAbsent(Arrays.stream(atomNumbers).boxed().toList(), key -> {
             needAtoms.add(atomNumbers);
+            if (Arrays.stream(atomNumbers).anyMatch(atom -> atoms.get(atom).length > 2)) {
+                runNeeds.set(needAtoms.size() - 1);
+            }
             return needAtoms.size() - 1;
         });
     }
@@ -127,7 +131,8 @@ final class TopicFiling {
     private final class Held {
         private final BatchView batch;
         private final BitSet[] termDocs;
-        private final BitSet[] atomDocs;
+        private final BitSet[] atomDocs; // a run's: the documents found holding it, among those checked so far
+        private final BitSet[] atomChecked; // a run's: the documents checked so far
         private final BitSet[] needDocs;
         private final Positions[] positionsOf; // term number -> its positions in each document of the batch holding it
 
@@ -135,32 +140,47 @@ final class TopicFiling {
             this.batch = batch;
             this.termDocs = new BitSet[terms.size()];
             this.atomDocs = new BitSet[atoms.size()];
+            this.atomChecked = new BitSet[atoms.size()];
             this.needDocs = new BitSet[needAtoms.size()];
             this.positionsOf = new Positions[terms.size()];
         }
 
-        /** The documents that meet every need (all the batch's, for a topic with none known). */
+        /**
+         * The documents that meet every need (all the batch's, for a topic with none known). The needs of plain terms
+         * come first: a run is then checked only in the documents they leave (a phrase in one country's articles),
+         * since checking it reads its terms' positions in each document holding them all.
+         */
         BitSet meetingAll(int[] topicNeeds) throws IOException {
             BitSet together = batch.all();
             for (int need : topicNeeds) {
-                together.and(meeting(need));
-                if (together.isEmpty()) {
-                    break;
+                if (runNeeds.get(need) == false && meets(together, meeting(need))) {
+                    return together;
+                }
+            }
+            for (int need : topicNeeds) {
+                if (runNeeds.get(need) && meets(together, meetingAmong(need, together))) {
+                    return together;
                 }
             }
             return together;
         }
 
-        /** The documents holding some atom of the need (not to be changed: it is kept for the batch). */
+        /** Keeps in `together` the documents meeting the need; whether none is left. */
+        private static boolean meets(BitSet together, BitSet meeting) {
+            together.and(meeting);
+            return together.isEmpty();
+        }
+
+        /** The documents holding some term of a need of plain terms (not to be changed: it is kept for the batch). */
         private BitSet meeting(int need) throws IOException {
             if (needDocs[need] == null) {
                 int[] each = needAtoms.get(need);
                 if (each.length == 1) {
-                    needDocs[need] = docs(each[0]); // shared with the atom, which no one changes
+                    needDocs[need] = docsOf(atoms.get(each[0])[0]); // shared with the term, which no one changes
                 } else {
                     BitSet any = new BitSet();
                     for (int atom : each) {
-                        any.or(docs(atom));
+                        any.or(docsOf(atoms.get(atom)[0]));
                     }
                     needDocs[need] = any;
                 }
@@ -168,12 +188,14 @@ final class TopicFiling {
             return needDocs[need];
         }
 
-        private BitSet docs(int atom) throws IOException {
-            if (atomDocs[atom] == null) {
+        /** Of these documents, those holding some atom of a need with a run (and maybe others: the caller keeps these). */
+        private BitSet meetingAmong(int need, BitSet among) throws IOException {
+            BitSet any = new BitSet();
+            for (int atom : needAtoms.get(need)) {
                 int[] parts = atoms.get(atom);
-                atomDocs[atom] = parts.length == 2 ? docsOf(parts[0]) : inRun(parts);
+                any.or(parts.length == 2 ? docsOf(parts[0]) : inRun(atom, among));
             }
-            return atomDocs[atom];
+            return any;
         }
 
         BitSet docsOf(int term) throws IOException {
@@ -210,13 +232,23 @@ final class TopicFiling {
             }
         }
 
-        /** The documents holding every term of the run, each at its offset from the first, in the same field. */
-        private BitSet inRun(int[] parts) throws IOException {
-            BitSet all = (BitSet) docsOf(parts[0]).clone();
-            for (int k = 2; k < parts.length && all.isEmpty() == false; k += 2) {
+        /**
+         * The documents holding the run (every term at its offset from the first, in the same field), among these and
+         * maybe others: each document is checked once per batch, when some topic first asks about it.
+         */
+        private BitSet inRun(int atom, BitSet among) throws IOException {
+            if (atomDocs[atom] == null) {
+                atomDocs[atom] = new BitSet();
+                atomChecked[atom] = new BitSet();
+            }
+            int[] parts = atoms.get(atom);
+            BitSet all = (BitSet) among.clone();
+            all.andNot(atomChecked[atom]);
+            for (int k = 0; k < parts.length && all.isEmpty() == false; k += 2) {
                 all.and(docsOf(parts[k]));
             }
-            BitSet found = new BitSet();
+            atomChecked[atom].or(among);
+            BitSet found = atomDocs[atom];
             if (all.isEmpty()) {
                 return found;
             }
