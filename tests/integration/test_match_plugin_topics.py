@@ -26,7 +26,7 @@ from tests.integration.test_match_plugin import article
 DOCS = [
     article("f1", "Floods in Cairo", "Heavy rain flooded the streets of the city overnight."),
     article("f2", "Hochwasser in Köln", "Die Überschwemmungen der Altstadt.", "de"),
-    article("f3", "Budget vote", "The council approved the budget.", source="Wire"),
+    article("f3", "Budget vote", "The council approved the budget.", source="Wire", location={"geo": {"lat": 30.05, "lon": 31.25}}),
 ]
 TOPICS = [
     {"q": "flooding", "filters": {}},  # found as its stem, in English
@@ -183,7 +183,8 @@ def test_a_topic_runs_only_when_one_article_meets_all_its_needs(node: tuple[Elas
         ({"q": "", "filters": {"source": ["Wire"]}}, False),
         ({"q": "budget -vote", "filters": {}}, True),  # an exclusion: its needs do not say it
         ({"q": "budg*", "filters": {}}, True),  # a prefix
-        ({"q": "budget", "filters": {}, "near": [30.04, 31.24], "within": "50km"}, True),  # a distance
+        ({"q": "budget", "filters": {}, "near": [30.04, 31.24], "within": "50km"}, False),  # a distance: checked alone
+        ({"q": "budget -vote", "filters": {}, "near": [30.04, 31.24], "within": "50km"}, True),  # and an exclusion
     ],
 )
 def test_a_topic_its_needs_say_whole_is_matched_without_running_it(
@@ -194,6 +195,16 @@ def test_a_topic_its_needs_say_whole_is_matched_without_running_it(
     candidates, found, ran_queries = answered(es, alias, topic_set(match))
     assert candidates == 1 and ran_queries == int(run)
     assert found or run  # a topic matched by its needs matches the article that met them
+
+
+@pytest.mark.parametrize(("near", "within"), [([48.85, 2.35], "50km"), ([30.04, 31.24], "1m")])
+def test_a_topic_s_area_is_checked_before_its_needs_say_it_matches(
+    node: tuple[Elasticsearch, str], near: list[float], within: str
+) -> None:
+    """The article that meets the words (in Cairo) lies outside the area: no match, and no query run."""
+    es, alias = node
+    candidates, found, ran_queries = answered(es, alias, topic_set({"q": "budget", "filters": {}, "near": near, "within": within}))
+    assert (candidates, found, ran_queries) == (1, {}, 0)
 
 
 @pytest.mark.parametrize(

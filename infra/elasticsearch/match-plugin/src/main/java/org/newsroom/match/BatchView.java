@@ -79,8 +79,12 @@ final class BatchView {
 
     /** The positions of the documents this query finds among these slots, unscored. */
     BitSet matches(Query query, BitSet among) throws IOException {
+        return positions(found(searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f), among));
+    }
+
+    /** The slots, among these, of the documents this weight finds. */
+    BitSet found(Weight weight, BitSet among) throws IOException {
         BitSet found = new BitSet();
-        Weight weight = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
         for (Segment segment : segments) {
             int first = among.nextSetBit(segment.from());
             if (first < 0 || first >= segment.to()) {
@@ -98,10 +102,14 @@ final class BatchView {
                     break;
                 }
                 if (at == target) {
-                    found.set(positions[slot]);
+                    found.set(slot);
                 }
             }
         }
         return found;
+    }
+
+    IndexSearcher searcher() {
+        return searcher;
     }
 }

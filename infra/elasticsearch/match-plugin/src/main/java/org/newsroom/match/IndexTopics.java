@@ -38,10 +38,16 @@ final class IndexTopics {
     static final int GROWTH = 2;
 
     /**
-     * A topic as a batch needs it: its query, the atoms a document must hold some of, need by need, and whether
-     * meeting them all is matching it (then the query is not run).
+     * A topic as a batch needs it: its query without its areas, the areas a document must lie in, the atoms it must
+     * hold some of, need by need, and whether meeting them all (and lying in the areas) is matching it: then the query
+     * is not run.
      */
-    record Topic(String key, Query query, List<Needs.Atom[]> needs, boolean exact) {}
+    record Topic(String key, Query query, List<Area> areas, List<Needs.Atom[]> needs, boolean exact) {
+        static Topic of(String key, Query query) {
+            Area.Split split = Area.of(query);
+            return new Topic(key, split.rest(), split.areas(), Needs.of(split.rest()), Needs.exact(split.rest()) != null);
+        }
+    }
 
     /** A registered set, filed for matching; null: the client registers it then. */
     synchronized TopicFiling set(String id) {
@@ -74,7 +80,7 @@ final class IndexTopics {
             }
             try {
                 Query query = Rewriteable.rewrite(keyed.getValue(), context, true).toQuery(context);
-                held.put(key, new Topic(key, query, Needs.of(query), Needs.exact(query) != null));
+                held.put(key, Topic.of(key, query));
                 refused.remove(key);
                 built++;
             } catch (RuntimeException | IOException e) {
@@ -140,7 +146,11 @@ final class IndexTopics {
         for (TopicFiling.Candidate candidate : candidates) {
             Topic topic = candidate.topic();
             try {
-                BitSet hits = topic.exact() ? batch.positions(candidate.docs()) : run(batch, fields, candidate);
+                BitSet docs = candidate.docs();
+                for (Area area : topic.areas()) {
+                    docs = batch.found(area.weight(batch.searcher()), docs);
+                }
+                BitSet hits = docs.isEmpty() ? docs : topic.exact() ? batch.positions(docs) : run(batch, fields, topic, docs);
                 if (hits.isEmpty() == false) {
                     found.put(topic.key(), hits);
                 }
@@ -151,9 +161,9 @@ final class IndexTopics {
         return new Result(found, errors, candidates.size(), (int) candidates.stream().filter(c -> c.topic().exact() == false).count());
     }
 
-    private static BitSet run(BatchView batch, FieldDocs fields, TopicFiling.Candidate candidate) throws IOException {
-        Query pruned = Pruned.of(candidate.topic().query(), field -> fields.anyOf(field, candidate.docs()));
-        return batch.matches(pruned, candidate.docs());
+    private static BitSet run(BatchView batch, FieldDocs fields, Topic topic, BitSet docs) throws IOException {
+        Query pruned = Pruned.of(topic.query(), field -> fields.anyOf(field, docs));
+        return batch.matches(pruned, docs);
     }
 
     record Result(Map<String, BitSet> found, Map<String, String> errors, int candidates, int run) {}

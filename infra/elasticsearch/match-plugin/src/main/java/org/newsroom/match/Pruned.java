@@ -30,8 +30,8 @@ final class Pruned {
             case PhraseQuery phrase -> phrase.getField() == null ? query : keep(query, phrase.getField(), present);
             case SynonymQuery synonyms -> keep(query, synonyms.getField(), present);
             case MultiPhraseQuery phrase -> keep(query, phrase.getTermArrays()[0][0].field(), present);
-            // Both halves find the same documents; the doc-values half costs nothing to set up, where a distance's
-            // points half computes a grid of boxes per weight: the candidates are few, and checked one by one.
+            // Both halves find the same documents; the candidates are few, and checked one by one, which the doc-values
+            // half does reading each one's point (a required distance never gets here: Area checks it beforehand).
             case IndexOrDocValuesQuery either -> either.getRandomAccessQuery();
             case BoostQuery boost -> new BoostQuery(of(boost.getQuery(), present), boost.getBoost());
             case ConstantScoreQuery constant -> new ConstantScoreQuery(of(constant.getQuery(), present));
