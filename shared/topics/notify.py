@@ -33,8 +33,9 @@ local first_topic = 8 + 3 * articles
 local first_match = first_topic + 3 * topics
 local added = {}
 for m = first_match, #ARGV, 2 do
-  local a, t = 8 + 3 * (tonumber(ARGV[m]) - 1), first_topic + 3 * (tonumber(ARGV[m + 1]) - 1)
-  local matched, events = KEYS[2 + 2 * tonumber(ARGV[m + 1])], KEYS[3 + 2 * tonumber(ARGV[m + 1])]
+  local article_n, topic_n = tonumber(ARGV[m]), tonumber(ARGV[m + 1])
+  local a, t = 8 + 3 * (article_n - 1), first_topic + 3 * (topic_n - 1)
+  local matched, events = KEYS[2 + 2 * topic_n], KEYS[3 + 2 * topic_n]
   local topic, topic_json, url_json = ARGV[t], ARGV[t + 1], ARGV[t + 2]
   if redis.call('ZADD', matched, 'NX', now, ARGV[a]) == 1 then
     if redis.call('ZCARD', matched) > matched_max then
@@ -95,26 +96,37 @@ class MatchLog:
         """The topic ids of the matches that were new (an event each, and a delivery when the topic has a webhook)."""
         if not matches:
             return []
-        articles: dict[str, int] = {}  # article id -> its number in the script's arguments (from 1)
-        topics: dict[str, int] = {}
-        article_args: list[Any] = []
-        topic_args: list[Any] = []
-        keys = [self.webhooks.deliveries, self.webhooks.due, self.webhooks.wake]
-        pairs: list[Any] = []
+        numbered = _Numbered()
         for match in matches:
-            doc_id, topic_id = match.doc["id"], match.topic["id"]
-            if doc_id not in articles:
-                articles[doc_id] = len(articles) + 1
-                original = match.doc.get("duplicate_of") or doc_id
-                article_args += [original, json.dumps(summary(match.doc)), match.accepted_ms]
-            if topic_id not in topics:
-                topics[topic_id] = len(topics) + 1
-                url = match.topic.get("webhook_url")
-                topic_args += [topic_id, json.dumps(topic_id), json.dumps(url) if url else ""]
-                keys += [self.topics.matched(topic_id), self.topics.events(topic_id)]
-            pairs += [articles[doc_id], topics[topic_id]]
+            numbered.add(match, self.topics)
         now = time.time()
-        head = [self.settings.topic_events_backlog, self.settings.topic_matched_max, f"{now:.3f}", int(now * 1000)]
-        head += [json.dumps(matched_at), len(articles), len(topics)]
-        added = self._record(keys=keys, args=head + article_args + topic_args + pairs)
+        head: list[Any] = [self.settings.topic_events_backlog, self.settings.topic_matched_max, f"{now:.3f}", int(now * 1000)]
+        head += [json.dumps(matched_at), len(numbered.articles), len(numbered.topics)]
+        keys = [self.webhooks.deliveries, self.webhooks.due, self.webhooks.wake, *numbered.topic_keys]
+        added = self._record(keys=keys, args=head + numbered.article_args + numbered.topic_args + numbered.pairs)
         return [a.decode() if isinstance(a, bytes) else str(a) for a in added]
+
+
+class _Numbered:
+    """A batch's matches as the record script takes them: each article and topic once, numbered from 1."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, int] = {}
+        self.topics: dict[str, int] = {}
+        self.article_args: list[Any] = []
+        self.topic_args: list[Any] = []
+        self.topic_keys: list[str] = []
+        self.pairs: list[Any] = []
+
+    def add(self, match: Match, keys: TopicKeys) -> None:
+        doc_id, topic_id = match.doc["id"], match.topic["id"]
+        if doc_id not in self.articles:
+            self.articles[doc_id] = len(self.articles) + 1
+            original = match.doc.get("duplicate_of") or doc_id
+            self.article_args += [original, json.dumps(summary(match.doc)), match.accepted_ms]
+        if topic_id not in self.topics:
+            self.topics[topic_id] = len(self.topics) + 1
+            url = match.topic.get("webhook_url")
+            self.topic_args += [topic_id, json.dumps(topic_id), json.dumps(url) if url else ""]
+            self.topic_keys += [keys.matched(topic_id), keys.events(topic_id)]
+        self.pairs += [self.articles[doc_id], self.topics[topic_id]]
