@@ -23,10 +23,11 @@ from shared.settings import Settings
 from shared.topics.verification import JSON, EngineTopics, TopicSet, registered
 from tests.integration.test_match_plugin import article
 
+CAIRO = {"lat": 30.05, "lon": 31.25}
 DOCS = [
     article("f1", "Floods in Cairo", "Heavy rain flooded the streets of the city overnight."),
     article("f2", "Hochwasser in Köln", "Die Überschwemmungen der Altstadt.", "de"),
-    article("f3", "Budget vote", "The council approved the budget.", source="Wire", location={"geo": {"lat": 30.05, "lon": 31.25}}),
+    article("f3", "Budget vote", "The council approved the budget.", source="Wire", location={"geo": CAIRO}),
 ]
 TOPICS = [
     {"q": "flooding", "filters": {}},  # found as its stem, in English
@@ -203,8 +204,8 @@ def test_a_topic_s_area_is_checked_before_its_needs_say_it_matches(
 ) -> None:
     """The article that meets the words (in Cairo) lies outside the area: no match, and no query run."""
     es, alias = node
-    candidates, found, ran_queries = answered(es, alias, topic_set({"q": "budget", "filters": {}, "near": near, "within": within}))
-    assert (candidates, found, ran_queries) == (1, {}, 0)
+    in_area = topic_set({"q": "budget", "filters": {}, "near": near, "within": within})
+    assert answered(es, alias, in_area) == (1, {}, 0)  # candidates, matches, queries run
 
 
 @pytest.mark.parametrize(
