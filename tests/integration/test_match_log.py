@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import redis
 
+from shared.redis_client import connect
 from shared.settings import Settings
 from shared.topics.keys import TopicKeys, WebhookKeys
 from shared.topics.notify import Match, MatchLog
@@ -21,7 +22,7 @@ MATCHED_AT = "2026-12-03T22:00:00Z"
 @pytest.fixture
 def log() -> Iterator[tuple[MatchLog, redis.Redis, Settings]]:
     settings = Settings(namespace=f"test-matchlog-{uuid.uuid4().hex[:6]}")
-    client = redis.Redis.from_url(settings.redis_url)
+    client = connect(settings)
     yield MatchLog(client, settings), client, settings
     for key in client.scan_iter(f"{settings.redis_key()}*"):
         client.delete(key)
