@@ -3,10 +3,8 @@ package org.newsroom.match;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Weight;
 
 import java.io.IOException;
@@ -59,11 +57,11 @@ final class Area {
         return null;
     }
 
-    /** The weight of the area, made with the first searcher that asks and kept (see the class's comment). */
-    Weight weight(IndexSearcher searcher) throws IOException {
+    /** The weight of the area, made on the first batch that asks and kept (see the class's comment). */
+    Weight weight(BatchView batch) throws IOException {
         Weight made = weight;
         if (made == null) {
-            made = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
+            made = batch.weight(query);
             weight = made;
         }
         return made;

@@ -25,6 +25,7 @@ final class BatchView {
     private final int[] docs; // slot -> the document's number in the shard, ascending
     private final int[] positions; // slot -> the document's position in the request
     private final List<Segment> segments = new ArrayList<>(); // the segments holding some document of the batch
+    private final BitSet every; // every slot (read only)
 
     /** A segment, and the slots of the batch's documents in it: from `from` to `to`, excluded. */
     record Segment(LeafReaderContext leaf, int from, int to) {}
@@ -34,6 +35,7 @@ final class BatchView {
         this.searcher = searcher;
         this.docs = docs;
         this.positions = positions;
+        this.every = all();
         int slot = 0;
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
             int from = slot;
@@ -58,7 +60,7 @@ final class BatchView {
         return docs.length;
     }
 
-    /** Every slot of the batch. */
+    /** Every slot of the batch, in a set the caller may change. */
     BitSet all() {
         BitSet all = new BitSet(docs.length);
         all.set(0, docs.length);
@@ -79,7 +81,12 @@ final class BatchView {
 
     /** The positions of the documents this query finds among these slots, unscored. */
     BitSet matches(Query query, BitSet among) throws IOException {
-        return positions(found(searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f), among));
+        return positions(found(weight(query), among));
+    }
+
+    /** The query's weight on this batch's searcher, unscored. */
+    Weight weight(Query query) throws IOException {
+        return searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
     }
 
     /** The slots, among these, of the documents this weight finds. */
@@ -87,29 +94,30 @@ final class BatchView {
         BitSet found = new BitSet();
         for (Segment segment : segments) {
             int first = among.nextSetBit(segment.from());
-            if (first < 0 || first >= segment.to()) {
-                continue;
-            }
-            Scorer scorer = weight.scorer(segment.leaf());
-            if (scorer == null) {
-                continue;
-            }
-            DocIdSetIterator hits = scorer.iterator();
-            for (int slot = first; slot >= 0 && slot < segment.to(); slot = among.nextSetBit(slot + 1)) {
-                int target = target(slot, segment);
-                int at = hits.docID() >= target ? hits.docID() : hits.advance(target);
-                if (at == DocIdSetIterator.NO_MORE_DOCS) {
-                    break;
-                }
-                if (at == target) {
-                    found.set(slot);
-                }
+            Scorer scorer = first >= 0 && first < segment.to() ? weight.scorer(segment.leaf()) : null;
+            if (scorer != null) {
+                forEachHeld(segment, among, scorer.iterator(), found::set);
             }
         }
         return found;
     }
 
-    IndexSearcher searcher() {
-        return searcher;
+    interface Held {
+        void at(int slot) throws IOException;
+    }
+
+    /** Each slot of the segment whose document the iterator holds (every slot, for `among` null), the iterator on it. */
+    void forEachHeld(Segment segment, BitSet among, DocIdSetIterator iterator, Held each) throws IOException {
+        BitSet slots = among == null ? every : among;
+        for (int slot = slots.nextSetBit(segment.from()); slot >= 0 && slot < segment.to(); slot = slots.nextSetBit(slot + 1)) {
+            int target = target(slot, segment);
+            int at = iterator.docID() >= target ? iterator.docID() : iterator.advance(target);
+            if (at == DocIdSetIterator.NO_MORE_DOCS) {
+                return;
+            }
+            if (at == target) {
+                each.at(slot);
+            }
+        }
     }
 }

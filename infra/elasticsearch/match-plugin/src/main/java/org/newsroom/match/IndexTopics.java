@@ -143,14 +143,17 @@ final class IndexTopics {
         Map<String, String> errors = new LinkedHashMap<>();
         List<TopicFiling.Candidate> candidates = filing.candidates(batch);
         FieldDocs fields = new FieldDocs(batch);
+        int run = 0;
         for (TopicFiling.Candidate candidate : candidates) {
             Topic topic = candidate.topic();
             try {
                 BitSet docs = candidate.docs();
                 for (Area area : topic.areas()) {
-                    docs = batch.found(area.weight(batch.searcher()), docs);
+                    docs = batch.found(area.weight(batch), docs);
                 }
-                BitSet hits = docs.isEmpty() ? docs : topic.exact() ? batch.positions(docs) : run(batch, fields, topic, docs);
+                boolean runs = docs.isEmpty() == false && topic.exact() == false;
+                run += runs ? 1 : 0;
+                BitSet hits = runs ? run(batch, fields, topic, docs) : batch.positions(docs);
                 if (hits.isEmpty() == false) {
                     found.put(topic.key(), hits);
                 }
@@ -158,7 +161,7 @@ final class IndexTopics {
                 errors.put(topic.key(), ExceptionsHelper.unwrapCause(e).toString());
             }
         }
-        return new Result(found, errors, candidates.size(), (int) candidates.stream().filter(c -> c.topic().exact() == false).count());
+        return new Result(found, errors, candidates.size(), run);
     }
 
     private static BitSet run(BatchView batch, FieldDocs fields, Topic topic, BitSet docs) throws IOException {

@@ -2,7 +2,6 @@ package org.newsroom.match;
 
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.BytesRef;
 
 import java.io.IOException;
@@ -219,16 +218,7 @@ final class TopicFiling {
                 if (postings == null) {
                     continue;
                 }
-                for (int slot = segment.from(); slot < segment.to(); slot++) {
-                    int target = batch.target(slot, segment);
-                    int at = postings.docID() >= target ? postings.docID() : postings.advance(target);
-                    if (at == DocIdSetIterator.NO_MORE_DOCS) {
-                        break;
-                    }
-                    if (at == target) {
-                        each.at(slot, postings);
-                    }
-                }
+                batch.forEachHeld(segment, null, postings, slot -> each.at(slot, postings));
             }
         }
 
