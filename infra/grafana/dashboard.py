@@ -194,10 +194,15 @@ ROWS: list[tuple[str, list[dict]]] = [
                 [
                     (q95("newsroom_topic_match_duration_seconds"), "p95"),
                     (q95("newsroom_topic_match_duration_seconds", quantile=0.5), "p50"),
-                    (q95("newsroom_topic_match_refresh_seconds", quantile=0.5), "of it, the refresh: p50"),
+                    (
+                        "sum by (step) (rate(newsroom_topic_match_step_seconds_sum[5m])) / ignoring (step) group_left "
+                        "sum(rate(newsroom_topic_match_duration_seconds_count[5m]))",
+                        "of it, {{step}}: mean",
+                    ),
                 ],
                 "s",
-                desc="The engine's refresh of the batch, its matching and the recording of new matches, per indexed batch.",
+                desc="Per indexed batch: the engine's refresh of the batch, its matching, the request's transport and "
+                "the recording of new matches (docs/topics.md#metrics).",
             ),
             panel(
                 "Webhook deliveries",

@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 
 from services.indexer.batch import Item
 from shared.delivery.status import now_iso
-from shared.observability.metrics import TOPIC_MATCH_DURATION, TOPIC_MATCHES
+from shared.observability.metrics import TOPIC_MATCH_DURATION, TOPIC_MATCH_STEP, TOPIC_MATCHES
 from shared.settings import Settings
 from shared.topics.matcher import Matcher
 from shared.topics.notify import Match, MatchLog
@@ -78,7 +78,8 @@ class TopicStep:
         docs = [documents[item.id] for item in written]
         pairs = matcher.match(es, alias, docs, group, in_engine=self.in_engine(es), plugin_missing=self.plugin_missing)
         versions = {item.id: item.version for item in written}
-        added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
+        with TOPIC_MATCH_STEP.labels("record").time():
+            added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
         TOPIC_MATCHES.inc(len(added))
         TOPIC_MATCH_DURATION.observe(time.perf_counter() - started)
         if pairs:

@@ -116,10 +116,13 @@ TOPIC_MATCH_DURATION = Histogram(
     "Seconds the indexer spent matching one batch against the topics (refresh, candidates, msearch, recording).",
     buckets=LATENCY_BUCKETS,
 )
-TOPIC_MATCH_REFRESH = Histogram(
-    "newsroom_topic_match_refresh_seconds",
-    "Of a batch's matching, seconds Elasticsearch spent refreshing the index so that the batch could be read "
-    "(the refresh that would otherwise come from the 1 s schedule).",
+TOPIC_MATCH_STEP = Histogram(
+    "newsroom_topic_match_step_seconds",
+    "Of a batch's matching, the seconds of one step: refresh (Elasticsearch making the batch readable, the refresh "
+    "the 1 s schedule would otherwise do), candidates (Python's candidate index, without the match plugin), engine "
+    "(the plugin's own matching, or the msearch), transport (the plugin's round trip beyond its own time: queueing, "
+    "HTTP, JSON), record (the matches written to Redis).",
+    ["step"],
     buckets=LATENCY_BUCKETS,
 )
 TOPIC_MATCH_ERRORS = Counter(

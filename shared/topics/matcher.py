@@ -21,7 +21,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from shared.es.queries import SearchParams, topic_params
-from shared.observability.metrics import TOPIC_MATCH_ERRORS, TOPIC_MATCH_REFRESH
+from shared.observability.metrics import TOPIC_MATCH_ERRORS, TOPIC_MATCH_STEP
 from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
 from shared.topics.rarity import EngineCounts
 from shared.topics.stems import EngineStems
@@ -142,15 +142,16 @@ class Matcher:
                 if plugin_missing is None:
                     raise
                 plugin_missing(missing)
-        candidates = self.index.candidates(docs, self.stems)
+        with TOPIC_MATCH_STEP.labels("candidates").time():
+            candidates = self.index.candidates(docs, self.stems)
         if not candidates:
             return []
         if refresh:
-            started = time.perf_counter()
-            es.indices.refresh(index=alias)
-            TOPIC_MATCH_REFRESH.observe(time.perf_counter() - started)
+            with TOPIC_MATCH_STEP.labels("refresh").time():
+                es.indices.refresh(index=alias)
         check = MsearchVerification(self.params, self.refused, es, alias, by_id, group_size)
-        return self.verified(check, sorted(candidates.items()))
+        with TOPIC_MATCH_STEP.labels("engine").time():
+            return self.verified(check, sorted(candidates.items()))
 
     def verified(self, check: Verification, pending: Group) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """The candidates verified `check`'s way, each request carrying its size of topics; what failed for now is

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from shared.delivery.retry import is_transient_status
 from shared.es.queries import SearchParams, topic_clause, topics_match_body
-from shared.observability.metrics import TOPIC_MATCH_REFRESH
+from shared.observability.metrics import TOPIC_MATCH_STEP
 
 log = logging.getLogger(__name__)
 Group = list[tuple[int, list[str]]]  # (topic position, its candidate ids) verified together
@@ -93,14 +94,16 @@ class EngineTopics:
 
     def match(self, topics: TopicSet, docs: dict[str, dict[str, Any]]) -> dict[int, list[str]]:
         body = {"ids": list(docs), "topics": topics.id}  # the plugin reads them where the bulk write put them
+        started = time.perf_counter()
         answer = self.ask("POST", "_newsroom_match", body)
         if answer is None:
             self.register(topics)
+            started = time.perf_counter()
             answer = self.ask("POST", "_newsroom_match", body)
         if answer is None:
             raise MatchingFailed(f"topic set {topics.id} registered but unknown to the node asked")
+        observe_steps(answer, time.perf_counter() - started)
         self.refused(topics, answer.get("errors") or {})
-        TOPIC_MATCH_REFRESH.observe(float(answer.get("refresh_took", 0)) / 1000)
         found: dict[int, list[str]] = {}
         for key, matched in (answer.get("matches") or {}).items():
             for position in topics.positions.get(key, ()):
@@ -138,6 +141,14 @@ class EngineTopics:
                 raise
             # No handler, no shard of the index here, or a body it refused: this batch is matched by msearch.
             raise PluginMissing(str(exc.body)[:300]) from exc
+
+
+def observe_steps(answer: dict[str, Any], round_trip_s: float) -> None:
+    """Where a match request's time went: the node's refresh, its own matching, and the rest of the round trip."""
+    refresh_s, took_s = float(answer.get("refresh_took", 0)) / 1000, float(answer.get("took", 0)) / 1000
+    TOPIC_MATCH_STEP.labels("refresh").observe(refresh_s)
+    TOPIC_MATCH_STEP.labels("engine").observe(max(0.0, took_s - refresh_s))
+    TOPIC_MATCH_STEP.labels("transport").observe(max(0.0, round_trip_s - took_s))
 
 
 @dataclass

@@ -189,13 +189,31 @@ def breakdown(stack: Stack, store: TopicStore, batch: int) -> dict[str, Any]:
 
 
 def scrape(stack: Stack) -> dict[str, float]:
-    """The indexer's /metrics, summed over labels: sample name -> value."""
+    """The indexer's /metrics, summed over labels: sample name -> value; and a matching step's sum and count under
+    `name:step` (newsroom_topic_match_step_seconds_sum:refresh)."""
     text = requests.get(f"http://127.0.0.1:{stack.metrics_ports['indexer']}/metrics", timeout=10).text
     out: dict[str, float] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             out[sample.name] = out.get(sample.name, 0.0) + sample.value
+            if "step" in sample.labels:
+                named = f"{sample.name}:{sample.labels['step']}"
+                out[named] = out.get(named, 0.0) + sample.value
     return out
+
+
+STEPS = ("refresh", "engine", "transport", "record")  # the plugin's way (candidates: the msearch way only)
+
+
+def steps_ms(delta: dict[str, float], batches: float) -> dict[str, float]:
+    """A batch's matching split into its steps, in ms per matched batch; `python` is the rest (the matches turned
+    into records, the indexer's own code)."""
+    if not batches:
+        return {}
+    name = "newsroom_topic_match_step_seconds_sum"
+    split = {step: round(1000 * delta.get(f"{name}:{step}", 0.0) / batches, 1) for step in (*STEPS, "candidates")}
+    total = 1000 * delta.get("newsroom_topic_match_duration_seconds_sum", 0.0) / batches
+    return split | {"python": round(total - sum(split.values()), 1)}
 
 
 def refreshes(stack: Stack) -> tuple[float, float]:
@@ -232,7 +250,7 @@ def cost_level(stack: Stack, gen: ArticleGenerator, sizes: Sizes, topics: int, b
     delta = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
     matched_batches = delta.get("newsroom_topic_match_duration_seconds_count", 0.0)
     match_s = delta.get("newsroom_topic_match_duration_seconds_sum", 0.0)
-    refresh_s = delta.get("newsroom_topic_match_refresh_seconds_sum", 0.0)  # the engine's, making the batch readable
+    refresh_s = delta.get("newsroom_topic_match_step_seconds_sum:refresh", 0.0)  # the engine's, making the batch readable
     batches = delta.get("newsroom_es_bulk_duration_seconds_count", 0.0)
     articles = sum(run["searchable"] for run in runs)
     rates = [run["settled_articles_per_s"] for run in runs]
@@ -247,6 +265,7 @@ def cost_level(stack: Stack, gen: ArticleGenerator, sizes: Sizes, topics: int, b
         "articles_per_batch": round(articles / batches, 1) if batches else None,
         "match_ms_per_batch": round(1000 * match_s / matched_batches, 1) if matched_batches else 0.0,
         "refresh_ms_per_batch": round(1000 * refresh_s / matched_batches, 1) if matched_batches else 0.0,
+        "match_steps_ms_per_batch": steps_ms(delta, matched_batches),
         "bulk_ms_per_batch": round(1000 * delta.get("newsroom_es_bulk_duration_seconds_sum", 0.0) / batches, 1)
         if batches
         else None,
