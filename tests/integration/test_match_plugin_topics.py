@@ -208,6 +208,47 @@ def test_a_topic_s_area_is_checked_before_its_needs_say_it_matches(
     assert answered(es, alias, in_area) == (1, {}, 0)  # candidates, matches, queries run
 
 
+RUNS = [
+    article("r1", "Bank of England raises rates", "The Bank of England raised its rate again."),
+    article("r2", "Fans at the bank", "England fans queued at the bank before the match."),
+    article("r3", "New York police", "New York police closed the old York city walls."),
+    article("r4", "Council", "The New York City council met."),
+    article("r5", "Supporters", "The fans sang for England."),
+]
+
+
+@pytest.fixture(scope="module")
+def runs_node() -> Iterator[tuple[Elasticsearch, str]]:
+    settings = Settings(namespace=f"test-runs-{uuid.uuid4().hex[:6]}")
+    es = make_client(settings)
+    alias = ensure_index(es, settings)
+    bulk_index_documents(es, alias, RUNS)
+    yield es, alias
+    drop_namespace(es, settings.index_alias)
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ('"bank of england"', ["r1"]),  # r2 holds both words, apart; the stop word's place is kept
+        ('"england bank"', []),
+        ('"new york city"', ["r4"]),  # r3 holds "new york" and "york city", not in one place
+        ('"york city"', ["r3", "r4"]),
+        ('"england fans"', ["r2"]),  # r5 holds both words, apart
+        ('"bank of england" | "england fans"', ["r1", "r2"]),
+    ],
+)
+def test_a_phrase_matches_the_articles_with_its_words_in_place_and_no_other(
+    runs_node: tuple[Elasticsearch, str], q: str, expected: list[str]
+) -> None:
+    """Every run of a topic set is found from the batch's tokens at once (Runs.java); each finds what a search does."""
+    es, alias = runs_node
+    topics = topic_set({"q": q, "filters": {}}, {"q": '"council rates"', "filters": {}})  # a second run, in no article
+    found = EngineTopics(es, alias, Refusals(), set()).match(topics, {d["id"]: d for d in RUNS})
+    assert sorted(found.get(0, [])) == expected
+    assert 1 not in found
+
+
 @pytest.mark.parametrize(
     ("body", "named"),
     [

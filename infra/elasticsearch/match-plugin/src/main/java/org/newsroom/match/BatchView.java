@@ -2,6 +2,8 @@ package org.newsroom.match;
 
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -104,6 +106,20 @@ final class BatchView {
 
     interface Held {
         void at(int slot) throws IOException;
+    }
+
+    interface Posting {
+        void at(int slot, PostingsEnum postings) throws IOException;
+    }
+
+    /** Each slot of the batch whose document holds the term, with its postings (these `flags`) there. */
+    void forEachPosting(Term term, int flags, Posting each) throws IOException {
+        for (Segment segment : segments) {
+            PostingsEnum postings = segment.leaf().reader().postings(term, flags);
+            if (postings != null) {
+                forEachHeld(segment, null, postings, slot -> each.at(slot, postings));
+            }
+        }
     }
 
     /** Each slot of the segment whose document the iterator holds (every slot, for `among` null), the iterator on it. */

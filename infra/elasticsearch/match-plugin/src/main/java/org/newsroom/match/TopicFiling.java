@@ -29,9 +29,10 @@ final class TopicFiling {
     // A need is shared by many topics (a word over every language's fields): numbered once, its documents found once.
     private final Map<List<Integer>, Integer> needIds = new HashMap<>();
     private final List<int[]> needAtoms = new ArrayList<>(); // need number -> atom numbers
-    private final BitSet runNeeds = new BitSet(); // the needs with a run among their atoms: checked last, and lazily
+    private final BitSet runNeeds = new BitSet(); // the needs with a run among their atoms: checked last
     private final int[][] needs; // topic -> its need numbers
     private final List<Integer> always = new ArrayList<>(); // topics with no need known: run on every batch
+    private Runs runs; // which documents of a batch hold each run: set once every topic is filed
 
     private TopicFiling(List<IndexTopics.Topic> topics) {
         this.topics = topics;
@@ -43,6 +44,7 @@ final class TopicFiling {
         for (int t = 0; t < topics.size(); t++) {
             filing.file(t, topics.get(t).needs(), count);
         }
+        filing.runs = new Runs(filing.terms, filing.atoms);
         return filing;
     }
 
@@ -125,29 +127,24 @@ final class TopicFiling {
 
     /**
      * Which documents of the batch hold each atom, found when first asked: a term's by looking it up in the segments
-     * that hold the batch (most often the few the refresh just wrote), a run's from its terms' positions there.
+     * that hold the batch (most often the few the refresh just wrote), a run's from the batch's tokens (Runs).
      */
     private final class Held {
         private final BatchView batch;
         private final BitSet[] termDocs;
-        private final BitSet[] atomDocs; // a run's: the documents found holding it, among those checked so far
-        private final BitSet[] atomChecked; // a run's: the documents checked so far
         private final BitSet[] needDocs;
-        private final Positions[] positionsOf; // term number -> its positions in each document of the batch holding it
+        private final Runs.Batch batchRuns;
 
         Held(BatchView batch) {
             this.batch = batch;
             this.termDocs = new BitSet[terms.size()];
-            this.atomDocs = new BitSet[atoms.size()];
-            this.atomChecked = new BitSet[atoms.size()];
             this.needDocs = new BitSet[needAtoms.size()];
-            this.positionsOf = new Positions[terms.size()];
+            this.batchRuns = runs.on(batch);
         }
 
         /**
          * The documents that meet every need (all the batch's, for a topic with none known). The needs of plain terms
-         * come first: a run is then checked only in the documents they leave (a phrase in one country's articles),
-         * since checking it reads its terms' positions in each document holding them all.
+         * come first: a batch whose documents none of them leaves is never read token by token for its runs.
          */
         BitSet meetingAll(int[] topicNeeds) throws IOException {
             BitSet together = batch.all();
@@ -157,7 +154,7 @@ final class TopicFiling {
                 }
             }
             for (int need : topicNeeds) {
-                if (runNeeds.get(need) && meets(together, meetingAmong(need, together))) {
+                if (runNeeds.get(need) && meets(together, meeting(need))) {
                     return together;
                 }
             }
@@ -170,16 +167,16 @@ final class TopicFiling {
             return together.isEmpty();
         }
 
-        /** The documents holding some term of a need of plain terms (not to be changed: it is kept for the batch). */
+        /** The documents holding some atom of a need (not to be changed: it is kept for the batch). */
         private BitSet meeting(int need) throws IOException {
             if (needDocs[need] == null) {
                 int[] each = needAtoms.get(need);
                 if (each.length == 1) {
-                    needDocs[need] = docsOf(atoms.get(each[0])[0]); // shared with the term, which no one changes
+                    needDocs[need] = docsOfAtom(each[0]); // shared with the atom, which no one changes
                 } else {
                     BitSet any = new BitSet();
                     for (int atom : each) {
-                        any.or(docsOf(atoms.get(atom)[0]));
+                        any.or(docsOfAtom(atom));
                     }
                     needDocs[need] = any;
                 }
@@ -187,146 +184,18 @@ final class TopicFiling {
             return needDocs[need];
         }
 
-        /** Of these documents, those holding some atom of a need with a run (and maybe others: the caller keeps these). */
-        private BitSet meetingAmong(int need, BitSet among) throws IOException {
-            BitSet any = new BitSet();
-            for (int atom : needAtoms.get(need)) {
-                int[] parts = atoms.get(atom);
-                any.or(parts.length == 2 ? docsOf(parts[0]) : inRun(atom, among));
-            }
-            return any;
+        private BitSet docsOfAtom(int atom) throws IOException {
+            int[] parts = atoms.get(atom);
+            return parts.length == 2 ? docsOf(parts[0]) : batchRuns.docsOf(atom);
         }
 
         BitSet docsOf(int term) throws IOException {
             if (termDocs[term] == null) {
                 BitSet found = new BitSet();
-                forEachPosting(term, PostingsEnum.NONE, (slot, postings) -> found.set(slot));
+                batch.forEachPosting(terms.get(term), PostingsEnum.NONE, (slot, postings) -> found.set(slot));
                 termDocs[term] = found;
             }
             return termDocs[term];
-        }
-
-        interface Posting {
-            void at(int slot, PostingsEnum postings) throws IOException;
-        }
-
-        /** Each slot of the batch whose document holds the term, with its postings there. */
-        private void forEachPosting(int term, int flags, Posting each) throws IOException {
-            Term wanted = terms.get(term);
-            for (BatchView.Segment segment : batch.segments()) {
-                PostingsEnum postings = segment.leaf().reader().postings(wanted, flags);
-                if (postings == null) {
-                    continue;
-                }
-                batch.forEachHeld(segment, null, postings, slot -> each.at(slot, postings));
-            }
-        }
-
-        /**
-         * The documents holding the run (every term at its offset from the first, in the same field), among these and
-         * maybe others: each document is checked once per batch, when some topic first asks about it.
-         */
-        private BitSet inRun(int atom, BitSet among) throws IOException {
-            if (atomDocs[atom] == null) {
-                atomDocs[atom] = new BitSet();
-                atomChecked[atom] = new BitSet();
-            }
-            int[] parts = atoms.get(atom);
-            BitSet all = (BitSet) among.clone();
-            all.andNot(atomChecked[atom]);
-            for (int k = 0; k < parts.length && all.isEmpty() == false; k += 2) {
-                all.and(docsOf(parts[k]));
-            }
-            atomChecked[atom].or(among);
-            BitSet found = atomDocs[atom];
-            if (all.isEmpty()) {
-                return found;
-            }
-            int n = parts.length / 2;
-            Positions[] positions = new Positions[n];
-            int[] cursor = new int[n]; // each term's place in its documents: they and `all` are walked in one order
-            int[][] here = new int[n][];
-            for (int k = 0; k < n; k++) {
-                positions[k] = positions(parts[2 * k]);
-            }
-            for (int slot = all.nextSetBit(0); slot >= 0; slot = all.nextSetBit(slot + 1)) {
-                for (int k = 0; k < n; k++) {
-                    cursor[k] = positions[k].seek(slot, cursor[k]);
-                    here[k] = positions[k].at[cursor[k]];
-                }
-                if (runAt(here, parts)) {
-                    found.set(slot);
-                }
-            }
-            return found;
-        }
-
-        /** Where the term stands in each document of the batch that holds it, read once per batch. */
-        private Positions positions(int term) throws IOException {
-            if (positionsOf[term] == null) {
-                Positions at = new Positions(docsOf(term).cardinality());
-                forEachPosting(term, PostingsEnum.POSITIONS, (slot, postings) -> {
-                    int[] positions = new int[postings.freq()];
-                    for (int i = 0; i < positions.length; i++) {
-                        positions[i] = postings.nextPosition();
-                    }
-                    at.add(slot, positions);
-                });
-                positionsOf[term] = at;
-            }
-            return positionsOf[term];
-        }
-
-        /**
-         * Whether the terms stand at their offsets somewhere in one document (`here`: each term's positions there). The
-         * term with the fewest positions anchors the search: a run with a common word costs what its rare one does.
-         */
-        private static boolean runAt(int[][] here, int[] parts) {
-            int anchor = 0;
-            for (int k = 1; k < here.length; k++) {
-                anchor = here[k].length < here[anchor].length ? k : anchor;
-            }
-            for (int position : here[anchor]) {
-                int first = position - parts[2 * anchor + 1]; // where the run's offset 0 would be
-                boolean whole = true;
-                for (int k = 0; k < here.length && whole; k++) {
-                    whole = k == anchor || Arrays.binarySearch(here[k], first + parts[2 * k + 1]) >= 0;
-                }
-                if (whole) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    /**
-     * A term's positions in each document of the batch holding it, in the order of the documents (postings are read
-     * in that order), so that a run's terms are walked side by side: a map by document, of boxed numbers, was 40 % of
-     * a request's samples at 10,000 topics.
-     */
-    private static final class Positions {
-        private final int[] slots;
-        private final int[][] at;
-        private int size;
-
-        Positions(int capacity) {
-            this.slots = new int[capacity];
-            this.at = new int[capacity][];
-        }
-
-        void add(int slot, int[] positions) {
-            slots[size] = slot;
-            at[size++] = positions;
-        }
-
-        /** The place of this document, from `from` on: the caller asks for documents it holds, in their order. */
-        int seek(int slot, int from) {
-            int i = from;
-            while (slots[i] < slot) {
-                i++;
-            }
-            return i;
         }
     }
 }
