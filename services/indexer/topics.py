@@ -80,10 +80,10 @@ class TopicStep:
         versions = {item.id: item.version for item in written}
         with TOPIC_MATCH_STEP.labels("record").time():
             added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
-        TOPIC_MATCHES.inc(len(added))
+        TOPIC_MATCHES.inc(added)
         TOPIC_MATCH_DURATION.observe(time.perf_counter() - started)
         if pairs:
             log.info(
-                "batch of %d matched %d topic(s): %d new match(es)", len(written), len({t["id"] for t, _ in pairs}), len(added)
+                "batch of %d matched %d topic(s): %d new match(es)", len(written), len({t["id"] for t, _ in pairs}), added
             )
-        return len(added)
+        return added

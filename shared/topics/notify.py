@@ -20,27 +20,27 @@ import redis
 from shared.settings import Settings
 from shared.topics.keys import TopicKeys, WebhookKeys
 
-# Each article's summary and each topic's fields are sent once, and each match as the pair of their numbers: a batch
-# of 200 articles at 10,000 topics has some 2,800 matches, and sending each its own event body was 17,000 arguments.
+# Each article's summary and each topic's fields are sent once, and the matches as one string of number pairs: a
+# batch of 200 articles at 10,000 topics has some 2,800 matches, and sending each its own event body was 17,000
+# arguments, each packed by the client and read by the script.
 # KEYS: deliveries, due, wake, then per topic: matched set, events stream.
-# ARGV: backlog, matched max, now (s), now (ms), matched at (JSON), articles, topics, then per article: article key,
-# summary (JSON), accepted (ms); per topic: id, id (JSON), webhook URL (JSON; '' without one); per match: article
-# number, topic number (from 1).
+# ARGV: backlog, matched max, now (s), now (ms), matched at (JSON), articles, topics, matches ("article topic ...",
+# each numbered from 1), then per article: article key, summary (JSON), accepted (ms); per topic: id, webhook URL
+# (JSON; '' without one). Returns the number of new matches.
 _RECORD = """
 local backlog, matched_max, now, now_ms, matched_at = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local articles, topics = tonumber(ARGV[6]), tonumber(ARGV[7])
-local first_topic = 8 + 3 * articles
-local first_match = first_topic + 3 * topics
-local added = {}
-for m = first_match, #ARGV, 2 do
-  local article_n, topic_n = tonumber(ARGV[m]), tonumber(ARGV[m + 1])
-  local a, t = 8 + 3 * (article_n - 1), first_topic + 3 * (topic_n - 1)
+local first_topic = 9 + 3 * articles
+local added = 0
+for article_n, topic_n in string.gmatch(ARGV[8], '(%d+) (%d+)') do
+  local a, t = 9 + 3 * (tonumber(article_n) - 1), first_topic + 2 * (tonumber(topic_n) - 1)
   local matched, events = KEYS[2 + 2 * topic_n], KEYS[3 + 2 * topic_n]
-  local topic, topic_json, url_json = ARGV[t], ARGV[t + 1], ARGV[t + 2]
+  local topic, url_json = ARGV[t], ARGV[t + 1]
   if redis.call('ZADD', matched, 'NX', now, ARGV[a]) == 1 then
     if redis.call('ZCARD', matched) > matched_max then
       redis.call('ZREMRANGEBYRANK', matched, 0, -matched_max - 1)
     end
+    local topic_json = cjson.encode(topic)
     local data = '{"topic_id": ' .. topic_json .. ', "article": ' .. ARGV[a + 1] .. ', "matched_at": ' .. matched_at .. '}'
     local event = redis.call('XADD', events, 'MAXLEN', '~', backlog, '*', 'data', data)
     if url_json ~= '' then
@@ -52,7 +52,7 @@ for m = first_match, #ARGV, 2 do
       redis.call('LPUSH', KEYS[3], '1')
       redis.call('LTRIM', KEYS[3], 0, 999)
     end
-    added[#added + 1] = topic
+    added = added + 1
   end
 end
 return added
@@ -92,19 +92,18 @@ class MatchLog:
         self.topics, self.webhooks = TopicKeys(settings), WebhookKeys(settings)
         self._record = client.register_script(_RECORD)
 
-    def record(self, matches: list[Match], matched_at: str) -> list[str]:
-        """The topic ids of the matches that were new (an event each, and a delivery when the topic has a webhook)."""
+    def record(self, matches: list[Match], matched_at: str) -> int:
+        """The number of matches that were new (an event each, and a delivery when the topic has a webhook)."""
         if not matches:
-            return []
+            return 0
         numbered = _Numbered()
         for match in matches:
             numbered.add(match, self.topics)
         now = time.time()
         head: list[Any] = [self.settings.topic_events_backlog, self.settings.topic_matched_max, f"{now:.3f}", int(now * 1000)]
-        head += [json.dumps(matched_at), len(numbered.articles), len(numbered.topics)]
+        head += [json.dumps(matched_at), len(numbered.articles), len(numbered.topics), " ".join(numbered.pairs)]
         keys = [self.webhooks.deliveries, self.webhooks.due, self.webhooks.wake, *numbered.topic_keys]
-        added = self._record(keys=keys, args=head + numbered.article_args + numbered.topic_args + numbered.pairs)
-        return [a.decode() if isinstance(a, bytes) else str(a) for a in added]
+        return int(self._record(keys=keys, args=head + numbered.article_args + numbered.topic_args))
 
 
 class _Numbered:
@@ -116,7 +115,7 @@ class _Numbered:
         self.article_args: list[Any] = []
         self.topic_args: list[Any] = []
         self.topic_keys: list[str] = []
-        self.pairs: list[Any] = []
+        self.pairs: list[str] = []  # "article topic", each numbered from 1
 
     def add(self, match: Match, keys: TopicKeys) -> None:
         doc_id, topic_id = match.doc["id"], match.topic["id"]
@@ -127,6 +126,6 @@ class _Numbered:
         if topic_id not in self.topics:
             self.topics[topic_id] = len(self.topics) + 1
             url = match.topic.get("webhook_url")
-            self.topic_args += [topic_id, json.dumps(topic_id), json.dumps(url) if url else ""]
+            self.topic_args += [topic_id, json.dumps(url) if url else ""]
             self.topic_keys += [keys.matched(topic_id), keys.events(topic_id)]
-        self.pairs += [self.articles[doc_id], self.topics[topic_id]]
+        self.pairs.append(f"{self.articles[doc_id]} {self.topics[topic_id]}")
