@@ -83,7 +83,5 @@ class TopicStep:
         TOPIC_MATCHES.inc(added)
         TOPIC_MATCH_DURATION.observe(time.perf_counter() - started)
         if pairs:
-            log.info(
-                "batch of %d matched %d topic(s): %d new match(es)", len(written), len({t["id"] for t, _ in pairs}), added
-            )
+            log.info("batch of %d matched %d topic(s): %d new match(es)", len(written), len({t["id"] for t, _ in pairs}), added)
         return added
