@@ -3,18 +3,21 @@ package org.newsroom.match;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.BytesRef;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A batch's documents as Lucene holds them: the shard's searcher after a refresh, and the batch's documents in it,
@@ -23,6 +26,7 @@ import java.util.List;
  * quarter of a request's time at 10,000 topics.
  */
 final class BatchView {
+    private static final int WALK_RATIO = 8; // walking a term costs about this much less than looking one up
     private final IndexSearcher searcher;
     private final int[] docs; // slot -> the document's number in the shard, ascending
     private final int[] positions; // slot -> the document's position in the request
@@ -109,17 +113,42 @@ final class BatchView {
     }
 
     interface Posting {
-        void at(int slot, PostingsEnum postings) throws IOException;
+        void at(int term, int slot, PostingsEnum postings) throws IOException;
     }
 
-    /** Each slot of the batch whose document holds the term, with its postings (these `flags`) there. */
-    void forEachPosting(Term term, int flags, Posting each) throws IOException {
+    /**
+     * Each wanted term of a field (its bytes, and the number it is passed on as) that a document of the batch holds,
+     * with the slot and its postings (these `flags`) there. A segment's terms are walked when they are not many more
+     * than those wanted (the segment a refresh just wrote holds a batch's few thousand), else each wanted one is looked
+     * up; a segment without the field (another language's, most often) costs nothing.
+     */
+    void forEachWanted(String field, Map<BytesRef, Integer> wanted, int flags, Posting each) throws IOException {
         for (Segment segment : segments) {
-            PostingsEnum postings = segment.leaf().reader().postings(term, flags);
-            if (postings != null) {
-                forEachHeld(segment, null, postings, slot -> each.at(slot, postings));
+            Terms terms = segment.leaf().reader().terms(field);
+            if (terms == null || wanted.isEmpty()) {
+                continue;
+            }
+            TermsEnum enumerated = terms.iterator();
+            long size = terms.size();
+            if (size >= 0 && size <= WALK_RATIO * (long) wanted.size()) {
+                for (BytesRef bytes = enumerated.next(); bytes != null; bytes = enumerated.next()) {
+                    Integer term = wanted.get(bytes);
+                    if (term != null) {
+                        heldBy(segment, term, enumerated.postings(null, flags), each);
+                    }
+                }
+            } else {
+                for (Map.Entry<BytesRef, Integer> term : wanted.entrySet()) {
+                    if (enumerated.seekExact(term.getKey())) {
+                        heldBy(segment, term.getValue(), enumerated.postings(null, flags), each);
+                    }
+                }
             }
         }
+    }
+
+    private void heldBy(Segment segment, int term, PostingsEnum postings, Posting each) throws IOException {
+        forEachHeld(segment, null, postings, slot -> each.at(term, slot, postings));
     }
 
     /** Each slot of the segment whose document the iterator holds (every slot, for `among` null), the iterator on it. */

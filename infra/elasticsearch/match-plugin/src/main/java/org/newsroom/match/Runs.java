@@ -2,8 +2,6 @@ package org.newsroom.match;
 
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.internal.hppc.LongIntHashMap;
 import org.apache.lucene.util.BytesRef;
 
@@ -28,7 +26,6 @@ import java.util.Map;
 final class Runs {
     private static final int TERM_BITS = 26;
     private static final int GAP_BITS = 12;
-    private static final int WALK_RATIO = 8; // walking a term costs about this much less than looking one up
     private static final int[] NO_RUNS = new int[0];
 
     private final List<Term> terms; // term number -> term (the filing's numbers)
@@ -160,18 +157,11 @@ final class Runs {
             }
             Tokens[] held = new Tokens[batch.size()];
             Arrays.setAll(held, slot -> new Tokens());
-            Map<BytesRef, Integer> wanted = fieldTerms.getOrDefault(field, Map.of());
-            for (BatchView.Segment segment : batch.segments()) {
-                Terms inSegment = segment.leaf().reader().terms(field);
-                if (inSegment == null) {
-                    continue; // no document of the segment has the field: another language's, most often
+            batch.forEachWanted(field, fieldTerms.getOrDefault(field, Map.of()), PostingsEnum.POSITIONS, (term, slot, postings) -> {
+                for (int i = postings.freq(); i > 0; i--) {
+                    held[slot].add(postings.nextPosition(), term);
                 }
-                forEachWanted(inSegment, wanted, (term, postings) -> batch.forEachHeld(segment, null, postings, slot -> {
-                    for (int i = postings.freq(); i > 0; i--) {
-                        held[slot].add(postings.nextPosition(), term);
-                    }
-                }));
-            }
+            });
             int gap = widest.getOrDefault(field, 0);
             for (int slot = 0; slot < held.length; slot++) {
                 note(slot, held[slot], gap);
@@ -215,7 +205,7 @@ final class Runs {
             }
             linkDocs[number].set(slot);
             for (int atom : longerFrom[number] == null ? NO_RUNS : longerFrom[number]) {
-                if (held.holdsAll(position, rest[atom])) {
+                if ((atomDocs[atom] == null || atomDocs[atom].get(slot) == false) && held.holdsAll(position, rest[atom])) {
                     if (atomDocs[atom] == null) {
                         atomDocs[atom] = new BitSet(batch.size());
                     }
@@ -223,37 +213,6 @@ final class Runs {
                 }
             }
         }
-    }
-
-    /**
-     * The postings, with positions, of each wanted term the segment holds: found by walking the segment's terms when
-     * they are not many more than those wanted (a segment the refresh just wrote holds a batch's few thousand), else by
-     * looking each wanted term up.
-     */
-    private static void forEachWanted(Terms inSegment, Map<BytesRef, Integer> wanted, Posting each) throws IOException {
-        TermsEnum enumerated = inSegment.iterator();
-        PostingsEnum postings = null;
-        long size = inSegment.size();
-        if (size >= 0 && size <= WALK_RATIO * (long) wanted.size()) {
-            for (BytesRef bytes = enumerated.next(); bytes != null; bytes = enumerated.next()) {
-                Integer term = wanted.get(bytes);
-                if (term != null) {
-                    postings = enumerated.postings(postings, PostingsEnum.POSITIONS);
-                    each.at(term, postings);
-                }
-            }
-            return;
-        }
-        for (Map.Entry<BytesRef, Integer> term : wanted.entrySet()) {
-            if (enumerated.seekExact(term.getKey())) {
-                postings = enumerated.postings(postings, PostingsEnum.POSITIONS);
-                each.at(term.getValue(), postings);
-            }
-        }
-    }
-
-    interface Posting {
-        void at(int term, PostingsEnum postings) throws IOException;
     }
 
     /**

@@ -33,6 +33,7 @@ final class TopicFiling {
     private final int[][] needs; // topic -> its need numbers
     private final List<Integer> always = new ArrayList<>(); // topics with no need known: run on every batch
     private Runs runs; // which documents of a batch hold each run: set once every topic is filed
+    private static final BitSet NONE = new BitSet(); // no document (read only)
 
     private TopicFiling(List<IndexTopics.Topic> topics) {
         this.topics = topics;
@@ -110,6 +111,9 @@ final class TopicFiling {
         Held held = new Held(batch);
         BitSet met = new BitSet(topics.size());
         always.forEach(met::set);
+        for (String field : termIds.keySet()) {
+            held.read(field);
+        }
         for (int term = 0; term < terms.size(); term++) {
             if (filed.get(term).isEmpty() == false && held.docsOf(term).isEmpty() == false) {
                 filed.get(term).forEach(met::set);
@@ -189,12 +193,21 @@ final class TopicFiling {
             return parts.length == 2 ? docsOf(parts[0]) : batchRuns.docsOf(atom);
         }
 
-        BitSet docsOf(int term) throws IOException {
-            if (termDocs[term] == null) {
-                BitSet found = new BitSet();
-                batch.forEachPosting(terms.get(term), PostingsEnum.NONE, (slot, postings) -> found.set(slot));
-                termDocs[term] = found;
+        /** Which documents of the batch hold each of the field's terms (not to be changed: they are kept for the batch). */
+        void read(String field) throws IOException {
+            Map<BytesRef, Integer> wanted = termIds.get(field);
+            batch.forEachWanted(field, wanted, PostingsEnum.NONE, (term, slot, postings) -> {
+                if (termDocs[term] == null) {
+                    termDocs[term] = new BitSet(batch.size());
+                }
+                termDocs[term].set(slot);
+            });
+            for (int term : wanted.values()) {
+                termDocs[term] = termDocs[term] == null ? NONE : termDocs[term];
             }
+        }
+
+        BitSet docsOf(int term) {
             return termDocs[term];
         }
     }
