@@ -144,7 +144,8 @@ final class Runs {
                 }
                 atomDocs[atom] = docs;
             } else if (atomDocs[atom] == null) {
-                atomDocs[atom] = parts.length > 4 ? new BitSet() : linkDocs[linksOf[atom][0]] == null ? new BitSet() : linkDocs[linksOf[atom][0]];
+                BitSet linked = parts.length > 4 ? null : linkDocs[linksOf[atom][0]]; // a longer run: none began one
+                atomDocs[atom] = linked == null ? new BitSet() : linked;
             }
             return atomDocs[atom];
         }
