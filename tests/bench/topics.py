@@ -547,12 +547,7 @@ def draw(t: dict[str, Any], out_dir: Path) -> None:
     left.set(title="End-to-end JSON ingest vs topics saved", xlabel="topics (log)", ylabel="articles/s", xscale="log")
     left.set_ylim(bottom=0)
     left.legend()
-    right.plot([lv["topics"] for lv in some], [lv["match_ms_per_batch"] for lv in some], "o-", color="tab:red", label="all")
-    refresh = [lv.get("refresh_ms_per_batch", 0.0) for lv in some]
-    right.plot([lv["topics"] for lv in some], refresh, "s--", color="tab:grey", label="of it, the engine's refresh")
-    right.set(title="Indexer: matching per batch", xlabel="topics (log)", ylabel="ms per batch", xscale="log")
-    right.set_ylim(bottom=0)
-    right.legend()
+    draw_steps(right, some)
     fig.tight_layout()
     fig.savefig(out_dir / "topics-cost.png", dpi=90)
     plt.close(fig)
@@ -569,6 +564,19 @@ def draw(t: dict[str, Any], out_dir: Path) -> None:
     fig.tight_layout()
     fig.savefig(out_dir / "topics-latency.png", dpi=90)
     plt.close(fig)
+
+
+def draw_steps(axes: Any, levels: list[dict[str, Any]]) -> None:
+    """A batch's matching at each level, its steps stacked (the refresh at the bottom)."""
+    names = [f"{lv['topics']:,}" for lv in levels]
+    bottom = [0.0] * len(levels)
+    for step in (*STEPS, "candidates", "python"):
+        ms = [(lv.get("match_steps_ms_per_batch") or {}).get(step, 0.0) for lv in levels]
+        if any(ms):
+            axes.bar(names, ms, bottom=bottom, label=step)
+            bottom = [b + m for b, m in zip(bottom, ms, strict=True)]
+    axes.set(title="Indexer: matching per batch, by step", xlabel="topics", ylabel="ms per batch")
+    axes.legend()
 
 
 def write(t: dict[str, Any], out_dir: Path) -> dict[str, Any]:
