@@ -32,15 +32,16 @@ local backlog, matched_max, now, now_ms, matched_at = ARGV[1], tonumber(ARGV[2])
 local articles, topics = tonumber(ARGV[6]), tonumber(ARGV[7])
 local first_topic = 9 + 3 * articles
 local added = 0
-for article_n, topic_n in string.gmatch(ARGV[8], '(%d+) (%d+)') do
-  local a, t = 9 + 3 * (tonumber(article_n) - 1), first_topic + 2 * (tonumber(topic_n) - 1)
+for article_digits, topic_digits in string.gmatch(ARGV[8], '(%d+) (%d+)') do
+  local article_n, topic_n = tonumber(article_digits), tonumber(topic_digits)
+  local a, t = 9 + 3 * (article_n - 1), first_topic + 2 * (topic_n - 1)
   local matched, events = KEYS[2 + 2 * topic_n], KEYS[3 + 2 * topic_n]
   local topic, url_json = ARGV[t], ARGV[t + 1]
   if redis.call('ZADD', matched, 'NX', now, ARGV[a]) == 1 then
     if redis.call('ZCARD', matched) > matched_max then
       redis.call('ZREMRANGEBYRANK', matched, 0, -matched_max - 1)
     end
-    local topic_json = cjson.encode(topic)
+    local topic_json = cjson.encode(topic) -- ids are ours ("t_" and hex): nothing cjson escapes differently
     local data = '{"topic_id": ' .. topic_json .. ', "article": ' .. ARGV[a + 1] .. ', "matched_at": ' .. matched_at .. '}'
     local event = redis.call('XADD', events, 'MAXLEN', '~', backlog, '*', 'data', data)
     if url_json ~= '' then

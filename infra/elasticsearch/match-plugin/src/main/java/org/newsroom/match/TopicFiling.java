@@ -130,8 +130,9 @@ final class TopicFiling {
     }
 
     /**
-     * Which documents of the batch hold each atom, found when first asked: a term's by looking it up in the segments
-     * that hold the batch (most often the few the refresh just wrote), a run's from the batch's tokens (Runs).
+     * Which documents of the batch hold each atom: a term's read with its field's when the batch is first matched (the
+     * segments holding the batch, most often the few the refresh just wrote: BatchView.forEachWanted), a run's from the
+     * batch's tokens when first asked (Runs).
      */
     private final class Held {
         private final BatchView batch;
