@@ -18,6 +18,7 @@ from services.search.partner import client_id
 from services.search.pits import PitSlots
 from services.search.results import facets_of, hit_of, suggestions_of
 from shared.analysis.document import DERIVED
+from shared.es import suggestions
 from shared.es.queries import SearchParams, suggest_body
 from shared.settings import Settings
 from shared.web.openapi import ErrorBody, checked_query
@@ -103,7 +104,7 @@ def suggest() -> Any:
         return {"suggestions": []}
     try:
         resp = searcher(_es()).search(
-            index=_settings().index_alias, body=suggest_body(prefix, timeout=_settings().search_timeout)
+            index=suggestions.index_name(_settings().index_alias), body=suggest_body(prefix, timeout=_settings().search_timeout)
         )
     except TransportError as exc:
         raise unavailable(exc) from exc

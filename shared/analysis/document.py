@@ -1,4 +1,4 @@
-"""Fields an article gets for search beside its normalized ones: its texts for its language's analyzer, completions."""
+"""Fields an article gets for search beside its normalized ones: its texts for its language's analyzer; its completions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from shared.analysis.languages import stemmer_of, words
 
 ANALYSED = ("title", "subtitle", "body")  # searched in the article's language too, under `lang.<stemmer>.<name>`
-DERIVED = ["lang", "*_suggest"]  # fields only the index reads: never shown to a reader
+DERIVED = ["lang", "*_suggest"]  # fields only the index reads, never shown (`*_suggest`: articles written before ADR 0033)
 TITLE_SUFFIXES = 6  # a title is also completed from its 2nd..6th word ("alm" finds "Flood in Almaty")
 
 
@@ -27,14 +27,24 @@ def language_texts(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def search_fields(doc: dict[str, Any]) -> dict[str, Any]:
-    """The article's texts under its language's analyzer, and the completion inputs."""
-    extra = language_texts(doc)
+    """The article's texts under its language's analyzer."""
+    return language_texts(doc)
+
+
+def suggestion(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """What the suggestions' index holds for the article (shared/es/suggestions.py): its completion inputs, and the
+    title and place a completion shows. None for a near-duplicate (its original is suggested) or an article with
+    neither a title nor a place."""
     if doc.get("duplicate_of"):
-        return extra  # a duplicate is never suggested: its original is
-    if doc.get("title"):
-        extra["title_suggest"] = title_inputs(doc["title"])
+        return None
     location = doc.get("location") or {}
+    inputs: dict[str, Any] = {}
+    if doc.get("title"):
+        inputs["title_suggest"] = title_inputs(doc["title"])
     places = [p for p in (location.get("city"), location.get("country")) if p]
     if places:
-        extra["place_suggest"] = places
-    return extra
+        inputs["place_suggest"] = places
+    if not inputs:
+        return None
+    shown = {"city": location.get("city"), "country_code": location.get("country_code")}
+    return inputs | {"title": doc.get("title"), "location": shown}

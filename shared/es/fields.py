@@ -75,11 +75,9 @@ FIELDS: tuple[Field, ...] = (
     Field("notes", {"type": "keyword", "index": False, "ignore_above": 1024}),
     # Near-duplicates (shared/articles/dedup.py): MinHash LSH band keys; two articles sharing one are compared.
     Field("dedup_bands", KEYWORD),
-    # Search (docs/search-api.md): the texts again under their language's analyzer (added as it is written), and
-    # completions for /v1/suggest.
+    # Search (docs/search-api.md): the texts again under their language's analyzer (added as it is written). The
+    # completions for /v1/suggest have their own index (shared/es/suggestions.py).
     Field("lang", language_mapping()),
-    Field("title_suggest", COMPLETION),
-    Field("place_suggest", COMPLETION),
 )
 
 FACETS: dict[str, str] = {

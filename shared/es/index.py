@@ -13,7 +13,7 @@ from typing import Any
 from elasticsearch import BadRequestError, Elasticsearch
 
 from shared.articles.dedup import KEY_SCHEME
-from shared.es import fields
+from shared.es import fields, suggestions
 from shared.es.analysis import analysis_settings
 from shared.settings import Settings, get_settings
 
@@ -64,6 +64,7 @@ def ensure_index(client: Elasticsearch, settings: Settings | None = None) -> str
     held = stored_dedup_scheme(client, alias)
     if held != KEY_SCHEME:
         raise MappingOutdated(f"the index behind {alias} holds near-duplicate keys of scheme {held}, not {KEY_SCHEME}")
+    suggestions.ensure(client, alias)
     return alias
 
 
@@ -94,6 +95,7 @@ def swap_alias(client: Elasticsearch, alias: str, new_index: str) -> None:
 def drop_namespace(client: Elasticsearch, alias: str) -> None:
     """Remove the indices and template of one namespace (tests use this)."""
     client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True, allow_no_indices=True)
+    suggestions.drop(client, alias)
     client.options(ignore_status=404).indices.delete_index_template(name=alias)
 
 

@@ -1,7 +1,9 @@
-"""Writes normalized articles into the alias, in bulk, with their deterministic ids."""
+"""Writes normalized articles into the alias, in bulk, with their deterministic ids, and their suggestions beside
+them (shared/es/suggestions.py) in the same request."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +15,9 @@ from shared.articles.model import NormalizedArticle
 from shared.delivery.deadletters import bounded_reason
 from shared.delivery.retry import is_transient_status
 from shared.delivery.status import now_iso
+from shared.es import suggestions
+
+log = logging.getLogger(__name__)
 
 
 def to_document(article: NormalizedArticle) -> dict[str, Any]:
@@ -29,8 +34,8 @@ def to_document(article: NormalizedArticle) -> dict[str, Any]:
 
 
 def indexed_source(doc: dict[str, Any]) -> dict[str, Any]:
-    """What Elasticsearch stores: the document and its search fields (the texts under their language's analyzer,
-    completion inputs), made after the near-duplicate check, so that a duplicate found there is never suggested."""
+    """What Elasticsearch stores: the document and its search fields (the texts under their language's analyzer),
+    made after the near-duplicate check, as its suggestion is, so that a duplicate found there is never suggested."""
     return doc | search_fields(doc)
 
 
@@ -52,6 +57,19 @@ class BulkOutcome:
     superseded: list[str] = field(default_factory=list)  # a newer (or equal) version is already stored
     retryable: dict[str, str] = field(default_factory=dict)  # a transient status (shared/delivery/retry.py): try again
     rejected: dict[str, str] = field(default_factory=dict)  # any other: the document itself was refused, dead-letter
+    unsuggested: dict[str, str] = field(default_factory=dict)  # stored, but its suggestion was refused (logged)
+
+    def note_suggestion(self, doc_id: str, status: int, error: str) -> None:
+        """A suggestion's result. One refused for a transient reason takes its article back to be written again
+        (rewriting is harmless); refused for good, it is logged: the article stands, searchable, without it."""
+        if 200 <= status < 300 or status in (404, 409):  # 404: nothing to delete; 409: a newer one stands
+            return
+        if doc_id in self.stored and is_transient_status(status):
+            self.stored.remove(doc_id)
+            self.retryable[doc_id] = f"suggestion: {status} {error}"
+        elif doc_id in self.stored:
+            self.unsuggested[doc_id] = f"{status} {error}"
+            log.warning("article %s stored without its suggestion: %s %s", doc_id, status, error)
 
 
 def bulk_index(
@@ -77,16 +95,19 @@ def bulk_index_documents(
         action: dict[str, Any] = {"_op_type": "index", "_index": alias, "_id": doc["id"], "_source": indexed_source(doc)}
         if doc["id"] in versions:
             action.update(version=versions[doc["id"]], version_type="external_gte")
-        actions.append(action)
+        actions += [action, suggestions.action(alias, doc, versions.get(doc["id"]))]
     outcome = BulkOutcome()
+    suggest_index = suggestions.index_name(alias)
     # One request for the whole batch (the indexer sizes batches); chunk limits only guard a huge one.
     results = helpers.streaming_bulk(
         client, actions, chunk_size=max(500, len(actions)), raise_on_error=False, raise_on_exception=True, max_retries=0
     )
     for ok, item in results:
-        info = item.get("index", {})
+        ((_, info),) = item.items()
         doc_id, status, error = str(info.get("_id")), int(info.get("status") or 0), error_text(info.get("error"))
-        if ok:
+        if info.get("_index") == suggest_index:
+            outcome.note_suggestion(doc_id, status, error)  # always after its article's own result
+        elif ok:
             outcome.stored.append(doc_id)
         elif status == 409:
             outcome.superseded.append(doc_id)

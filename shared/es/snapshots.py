@@ -19,6 +19,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from shared.es import suggestions
 from shared.es.index import current_index, next_version, swap_alias, template_body, versioned_name
 from shared.settings import Settings
 
@@ -132,8 +133,9 @@ def tick(client: Elasticsearch, settings: Settings, now: float) -> str:
 
 
 def restore(client: Elasticsearch, settings: Settings, snapshot: str) -> str:
-    """Restore the snapshot's index as the next versioned index, point the alias at it in one atomic call and
-    close the index it replaces (closed, not deleted: it can be opened again). Returns the new index."""
+    """Restore the snapshot's index as the next versioned index, point the alias at it in one atomic call, close the
+    index it replaces (closed, not deleted: it can be opened again) and make the suggestions again from the restored
+    articles. Returns the new index."""
     alias, repo = settings.index_alias, ensure_repository(client, settings, readonly=True)
     info = client.snapshot.get(repository=repo, snapshot=snapshot)["snapshots"][0]
     source = info.get("metadata", {}).get("index") or next(i for i in info["indices"] if i.startswith(f"{alias}-v"))
@@ -158,4 +160,5 @@ def restore(client: Elasticsearch, settings: Settings, snapshot: str) -> str:
     for old in replaced:
         client.indices.close(index=old)
         log.info("closed %s, which %s pointed at before (DELETE /%s once the restore is accepted)", old, alias, old)
+    suggestions.rebuild(client, alias)  # derived from the articles: made again from the restored ones
     return target

@@ -282,7 +282,7 @@ def stand_in_bands(body: str) -> list[str]:
 
 def as_document(a: Article, doc_id: str) -> dict[str, Any]:
     """The normalized document as Elasticsearch stores it, built directly (for filling big search indexes fast),
-    with the search fields (language texts, completions) the indexer adds."""
+    with the search fields (language texts) the indexer adds; its suggestion goes beside it (`engine.bulk_bodies`)."""
     city, country, code, lat, lon, _ = a.place
     doc: dict[str, Any] = {
         "id": doc_id,

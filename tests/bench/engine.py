@@ -17,6 +17,8 @@ import orjson
 import requests
 from elasticsearch import Elasticsearch
 
+from shared.analysis.document import suggestion
+from shared.es import suggestions
 from shared.es.index import drop_namespace, ensure_index
 from shared.settings import Settings
 
@@ -32,11 +34,15 @@ class BulkConfig:
 
 
 def bulk_bodies(docs: list[dict[str, Any]], alias: str, bulk_docs: int) -> Iterator[bytes]:
+    """The documents as the indexer writes them: each with its suggestion beside it (shared/es/suggestions.py)."""
     for start in range(0, len(docs), bulk_docs):
         lines = []
         for doc in docs[start : start + bulk_docs]:
             lines.append(orjson.dumps({"index": {"_index": alias, "_id": doc["id"]}}))
             lines.append(orjson.dumps(doc))
+            if shown := suggestion(doc):
+                lines.append(orjson.dumps({"index": {"_index": suggestions.index_name(alias), "_id": doc["id"]}}))
+                lines.append(orjson.dumps(shown))
         yield b"\n".join(lines) + b"\n"
 
 

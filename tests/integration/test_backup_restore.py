@@ -26,7 +26,7 @@ from shared.articles.ids import article_id
 from shared.backup.folders import FEEDS, RDB, TOPICS
 from shared.backup.restore import restore_folder
 from shared.backup.take import backup
-from shared.es import snapshots
+from shared.es import snapshots, suggestions
 from shared.es.client import make_client
 from shared.feeds import backup as feeds_backup
 from shared.feeds.store import FeedStore
@@ -247,6 +247,15 @@ def test_a_restore_into_the_running_system_moves_the_alias_and_keeps_what_is_que
     assert restored != replaced
     assert side.es.cat.indices(index=replaced, format="json", expand_wildcards="all")[0]["status"] == "close"
     assert documents(side.es, alias) == drill.documents  # the change and the later articles went with the restore
+    # Suggestions are made again from the restored articles: the later ones are not suggested, the restored are.
+    suggested = {h["_id"]: h["_version"] for h in helpers.scan(side.es, index=suggestions.index_name(alias), version=True)}
+    shown = {
+        doc_id: version
+        for doc_id, (version, source) in drill.documents.items()
+        if (source.get("title") or source.get("location")) and not source.get("duplicate_of")
+    }
+    assert len(shown) >= len(NEWS)
+    assert suggested == shown
     side.start_worker()
     assert side.wait_status(queued, timeout=120)["status"] == "indexed"
     assert side.es.exists(index=restored, id=queued)  # Redis was left alone: its queue reaches the restored index

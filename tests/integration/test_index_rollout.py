@@ -8,10 +8,11 @@ import pytest
 from elasticsearch import ConflictError
 
 from shared.articles.dedup import band_keys, find_duplicates
-from shared.es import fields
+from shared.es import fields, suggestions
 from shared.es.client import make_client
 from shared.es.index import MappingOutdated, current_index, drop_namespace, ensure_index, index_settings
 from shared.es.migrate import migrate
+from shared.es.queries import suggest_body
 from shared.settings import Settings
 
 
@@ -34,8 +35,7 @@ def test_migrate_copies_documents_and_versions_then_swaps_alias() -> None:
         # A field added to the table later reaches the live index in place.
         assert ensure_index(es, settings) == alias
     finally:
-        es.indices.delete(index=f"{alias}-v*", ignore_unavailable=True, allow_no_indices=True)
-        es.options(ignore_status=404).indices.delete_index_template(name=alias)
+        drop_namespace(es, alias)
 
 
 def test_workers_racing_to_create_the_index_all_succeed() -> None:
@@ -49,8 +49,7 @@ def test_workers_racing_to_create_the_index_all_succeed() -> None:
         assert aliases == [settings.index_alias] * 6
         assert current_index(es, settings.index_alias) == f"{settings.index_alias}-v1"
     finally:
-        es.indices.delete(index=f"{settings.index_alias}-v*", ignore_unavailable=True, allow_no_indices=True)
-        es.options(ignore_status=404).indices.delete_index_template(name=settings.index_alias)
+        drop_namespace(es, settings.index_alias)
 
 
 def test_an_index_of_python_stems_rolls_forward_to_engine_analysis() -> None:
@@ -97,5 +96,33 @@ def test_an_index_of_older_near_duplicate_keys_rolls_forward_with_todays_keys() 
         edited = body.replace("strike", "walkout", 1)
         copy = {"id": "a2", "body": edited, "dedup_bands": band_keys(edited)}
         assert find_duplicates(es, alias, [copy]) == {"a2": "a1"}
+    finally:
+        drop_namespace(es, alias)
+
+
+def test_an_index_that_held_its_own_completions_gets_its_suggestions_index_on_setup() -> None:
+    """Before ADR 0033 the articles' index held the completion fields; setting up on such an index makes the
+    suggestions' index from its articles (a near-duplicate left out), so nothing a reader could complete is lost."""
+    settings = Settings(namespace=f"test-suggest-{uuid.uuid4().hex[:6]}")
+    es = make_client(settings)
+    alias = settings.index_alias
+    mapping = fields.mappings()
+    mapping["properties"] |= {"title_suggest": fields.COMPLETION, "place_suggest": fields.COMPLETION}
+    es.indices.create(index=f"{alias}-v1", settings=index_settings(), mappings=mapping, aliases={alias: {"is_write_index": True}})
+    try:
+        place = {"city": "Bishkek", "country": "Kyrgyzstan", "country_code": "KG"}
+        old = {"id": "a1", "title": "Bridge opens in Bishkek", "location": place, "title_suggest": ["Bridge opens in Bishkek"]}
+        twin = {"id": "a2", "title": "Bridge opens in Bishkek", "location": place, "duplicate_of": "a1"}
+        es.index(index=alias, id="a1", document=old, version=40, version_type="external_gte")
+        es.index(index=alias, id="a2", document=twin, refresh=True)
+        assert ensure_index(es, settings) == alias
+        es.indices.refresh(index=suggestions.index_name(alias))
+        answer = es.search(index=suggestions.index_name(alias), body=suggest_body("bridge"))["suggest"]
+        assert [(o["_id"], o["_source"]["title"]) for o in answer["title"][0]["options"]] == [("a1", "Bridge opens in Bishkek")]
+        assert [o["_source"]["location"] for o in answer["place"][0]["options"]] == []
+        places = es.search(index=suggestions.index_name(alias), body=suggest_body("bish"))["suggest"]["place"][0]["options"]
+        assert [(o["_id"], o["_source"]["location"]) for o in places] == [("a1", {"city": "Bishkek", "country_code": "KG"})]
+        # Made from the article's version: a late replay of an older one cannot overwrite it.
+        assert es.get(index=suggestions.index_name(alias), id="a1")["_version"] == 40
     finally:
         drop_namespace(es, alias)

@@ -1,4 +1,4 @@
-from shared.analysis.document import search_fields
+from shared.analysis.document import search_fields, suggestion
 from shared.analysis.languages import language_key, stemmer_of, stemmers
 from shared.analysis.query import positive_words, sqs_query, term_count
 
@@ -24,9 +24,12 @@ def test_hostile_query_becomes_phrases_and_terms() -> None:
 
 def test_document_gets_its_texts_under_its_language_and_completions() -> None:
     doc = {"title": "Floods in Almaty", "body": "Rivers rose", "language": "en-GB", "location": {"city": "Almaty"}}
-    extra = search_fields(doc)
-    assert extra["lang"] == {"english": {"title": "Floods in Almaty", "body": "Rivers rose"}}
-    assert extra["title_suggest"] == ["Floods in Almaty", "in Almaty", "Almaty"]
-    assert extra["place_suggest"] == ["Almaty"]
-    assert "title_suggest" not in search_fields({**doc, "duplicate_of": "x"})
+    assert search_fields(doc) == {"lang": {"english": {"title": "Floods in Almaty", "body": "Rivers rose"}}}
     assert "lang" not in search_fields({**doc, "language": "pl"})
+    shown = suggestion(doc)
+    assert shown is not None
+    assert shown["title_suggest"] == ["Floods in Almaty", "in Almaty", "Almaty"]
+    assert shown["place_suggest"] == ["Almaty"]
+    assert shown["title"] == "Floods in Almaty" and shown["location"] == {"city": "Almaty", "country_code": None}
+    assert suggestion({**doc, "duplicate_of": "x"}) is None
+    assert suggestion({"body": "no title, no place"}) is None

@@ -1,0 +1,102 @@
+"""The completions `GET /v1/suggest` answers from, in an index of their own beside the articles (ADR 0033).
+
+A completion field builds a finite-state transducer in every segment a refresh writes. In the articles' index that
+doubled the cost of each refresh, and topic matching refreshes that index once per batch, in the indexer's path
+(docs/topics.md). Here the completions refresh on their own 1 s schedule, out of that path.
+
+The index is derived from the articles: each article's suggestion is written in the same bulk request as the article,
+under the same id and version (so a late replay of an older version is refused here too), and the whole index can be
+made again from the articles (`rebuild`), as an upgrade or a restore needs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from elasticsearch import BadRequestError, Elasticsearch, helpers
+
+from shared.analysis.document import suggestion
+from shared.es.fields import COMPLETION
+
+log = logging.getLogger(__name__)
+
+FILL_CHUNK = 1000  # suggestions written per bulk request (and per progress line) when the index is made again
+SHOWN = ["title", "location", "duplicate_of"]  # what `suggestion` reads of a stored article
+
+
+def index_name(alias: str) -> str:
+    """Not `<alias>-v<N>`: the articles' versioned indices and their migrations never take it for one of theirs."""
+    return f"{alias}-suggest"
+
+
+def mappings() -> dict[str, Any]:
+    # The title and place a completion shows are kept in _source only: nothing searches them here.
+    return {"dynamic": False, "properties": {"title_suggest": COMPLETION, "place_suggest": COMPLETION}}
+
+
+def settings() -> dict[str, Any]:
+    return {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+
+
+def action(alias: str, doc: dict[str, Any], version: int | None) -> dict[str, Any]:
+    """The bulk action that leaves the suggestion of this document as it is now: written, or deleted for a
+    near-duplicate (an article rewritten as one is suggested no more)."""
+    source = suggestion(doc)
+    written: dict[str, Any] = {"_op_type": "index", "_source": source} if source else {"_op_type": "delete"}
+    written.update(_index=index_name(alias), _id=doc["id"])
+    if version is not None:
+        written.update(version=version, version_type="external_gte")
+    return written
+
+
+def ensure(client: Elasticsearch, alias: str) -> str:
+    """Create the index if it is missing and fill it from the articles already stored (an upgrade from an index that
+    held its completions itself, or a restore)."""
+    name = index_name(alias)
+    if client.indices.exists(index=name):
+        return name
+    try:
+        client.indices.create(index=name, settings=settings(), mappings=mappings())
+    except BadRequestError as exc:
+        # Several workers start at once: whoever lost the race leaves the filling to the one that created it.
+        if exc.error != "resource_already_exists_exception":
+            raise
+        return name
+    fill(client, alias)
+    return name
+
+
+def rebuild(client: Elasticsearch, alias: str) -> str:
+    drop(client, alias)
+    return ensure(client, alias)
+
+
+def drop(client: Elasticsearch, alias: str) -> None:
+    client.options(ignore_status=404).indices.delete(index=index_name(alias))
+
+
+def fill(client: Elasticsearch, alias: str) -> int:
+    """Write the suggestion of every article behind the alias; the number written."""
+    if not client.indices.exists_alias(name=alias):
+        return 0
+    written = 0
+    actions = _from_articles(client, alias)
+    for n, (ok, item) in enumerate(helpers.streaming_bulk(client, actions, chunk_size=FILL_CHUNK, raise_on_error=False), 1):
+        # 409: the indexer wrote a newer version meanwhile, which stands.
+        if not ok and item.get("index", {}).get("status") != 409:
+            raise RuntimeError(f"a suggestion was refused while filling {index_name(alias)}: {item}")
+        written += ok
+        if n % FILL_CHUNK == 0:
+            log.info("suggestions of %s: %d articles read, %d written", alias, n, written)
+    client.indices.refresh(index=index_name(alias))  # a restore or an upgrade ends with its completions answered
+    log.info("suggestions of %s made again from the articles: %d written", alias, written)
+    return written
+
+
+def _from_articles(client: Elasticsearch, alias: str) -> Iterator[dict[str, Any]]:
+    for hit in helpers.scan(client, index=alias, version=True, size=FILL_CHUNK, _source_includes=SHOWN):
+        doc = {"id": hit["_id"], **hit["_source"]}
+        if suggestion(doc):
+            yield action(alias, doc, hit["_version"])
