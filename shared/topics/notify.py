@@ -31,17 +31,20 @@ _RECORD = """
 local backlog, matched_max, now, now_ms, matched_at = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local articles, topics = tonumber(ARGV[6]), tonumber(ARGV[7])
 local first_topic = 9 + 3 * articles
-local added = 0
+local added, delivered = 0, false
+local topic_jsons, grown = {}, {}
 for article_digits, topic_digits in string.gmatch(ARGV[8], '(%d+) (%d+)') do
   local article_n, topic_n = tonumber(article_digits), tonumber(topic_digits)
   local a, t = 9 + 3 * (article_n - 1), first_topic + 2 * (topic_n - 1)
   local matched, events = KEYS[2 + 2 * topic_n], KEYS[3 + 2 * topic_n]
   local topic, url_json = ARGV[t], ARGV[t + 1]
   if redis.call('ZADD', matched, 'NX', now, ARGV[a]) == 1 then
-    if redis.call('ZCARD', matched) > matched_max then
-      redis.call('ZREMRANGEBYRANK', matched, 0, -matched_max - 1)
+    grown[topic_n] = matched
+    local topic_json = topic_jsons[topic_n]
+    if not topic_json then
+      topic_json = cjson.encode(topic) -- ids are ours ("t_" and hex): nothing cjson escapes differently
+      topic_jsons[topic_n] = topic_json
     end
-    local topic_json = cjson.encode(topic) -- ids are ours ("t_" and hex): nothing cjson escapes differently
     local data = '{"topic_id": ' .. topic_json .. ', "article": ' .. ARGV[a + 1] .. ', "matched_at": ' .. matched_at .. '}'
     local event = redis.call('XADD', events, 'MAXLEN', '~', backlog, '*', 'data', data)
     if url_json ~= '' then
@@ -50,11 +53,20 @@ for article_digits, topic_digits in string.gmatch(ARGV[8], '(%d+) (%d+)') do
         .. url_json .. ', "body": ' .. cjson.encode(data) .. ', "accepted_ms": ' .. ARGV[a + 2] .. ', "created_ms": '
         .. now_ms .. ', "attempts": 0}')
       redis.call('ZADD', KEYS[2], now, delivery)
-      redis.call('LPUSH', KEYS[3], '1')
-      redis.call('LTRIM', KEYS[3], 0, 999)
+      delivered = true
     end
     added = added + 1
   end
+end
+-- Once per topic and per batch, not per match: each topic remembers its newest matched_max articles.
+for _, matched in pairs(grown) do
+  if redis.call('ZCARD', matched) > matched_max then
+    redis.call('ZREMRANGEBYRANK', matched, 0, -matched_max - 1)
+  end
+end
+if delivered then -- one wake for the batch: the deliverer takes whatever is due when it wakes
+  redis.call('LPUSH', KEYS[3], '1')
+  redis.call('LTRIM', KEYS[3], 0, 999)
 end
 return added
 """

@@ -8,7 +8,7 @@ Keys (shared/topics/keys.py, `WebhookKeys`):
   now + the lease (policy.lease_s), so a deliverer killed mid-POST leaves its deliveries due again after the lease:
   at-least-once. That score is also the claim's fence: a failure is written only while the score is still the
   lease this deliverer took (a slower twin whose lease ran out writes nothing).
-- `wake` list: the indexer pushes one element per new delivery; the deliverer blocks on it for at most a second.
+- `wake` list: the indexer pushes one element per batch that made deliveries; the deliverer blocks on it for at most a second.
 - `dead` hash, delivery id -> JSON record plus `reason` and `dead_ms`: deliveries given up. A replay moves one back
   into `deliveries` and `due` under the same id, attempts reset.
 

@@ -4,6 +4,7 @@ and topic, a webhook topic's delivery carries that event as its body, and record
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -65,3 +66,24 @@ def test_a_near_duplicate_is_counted_under_its_original(log: tuple[MatchLog, red
     assert match_log.record([Match(topic, doc(1), 0)], MATCHED_AT) == 1
     assert match_log.record([Match(topic, doc(9, duplicate_of="a1"), 0)], MATCHED_AT) == 0
     assert [e["article"]["id"] for e in events(client, TopicKeys(settings), "t1")] == ["a1"]
+
+
+def test_a_topic_remembers_its_newest_matched_articles_up_to_its_bound(log: tuple[MatchLog, redis.Redis, Settings]) -> None:
+    _, client, settings = log
+    bounded = MatchLog(client, settings.model_copy(update={"topic_matched_max": 3}))
+    topic = {"id": "t1"}
+    assert bounded.record([Match(topic, doc(n), 0) for n in range(1, 6)], MATCHED_AT) == 5
+    assert client.zcard(TopicKeys(settings).matched("t1")) == 3
+    time.sleep(0.01)  # the next batch's matches are newer
+    assert bounded.record([Match(topic, doc(n), 0) for n in range(6, 9)], MATCHED_AT) == 3
+    assert bounded.record([Match(topic, doc(n), 0) for n in range(6, 9)], MATCHED_AT) == 0  # the newest: remembered
+    assert bounded.record([Match(topic, doc(1), 0)], MATCHED_AT) == 1  # an older one, forgotten: an event again
+
+
+def test_a_batch_with_deliveries_wakes_the_deliverer_once(log: tuple[MatchLog, redis.Redis, Settings]) -> None:
+    match_log, client, settings = log
+    hooked = {"id": "t-hook", "webhook_url": "https://partner.example/hook"}
+    assert match_log.record([Match({"id": "t-quiet"}, doc(1), 0)], MATCHED_AT) == 1
+    assert client.llen(WebhookKeys(settings).wake) == 0  # nothing to deliver: nobody woken
+    assert match_log.record([Match(hooked, doc(n), 0) for n in range(1, 4)], MATCHED_AT) == 3
+    assert client.llen(WebhookKeys(settings).wake) == 1 and client.hlen(WebhookKeys(settings).deliveries) == 3
