@@ -59,9 +59,14 @@ class BulkOutcome:
     rejected: dict[str, str] = field(default_factory=dict)  # any other: the document itself was refused, dead-letter
     unsuggested: dict[str, str] = field(default_factory=dict)  # stored, but its suggestion was refused (logged)
 
+    orphans: list[str] = field(default_factory=list)  # suggestions written for an article that was not
+
     def note_suggestion(self, doc_id: str, status: int, error: str) -> None:
         """A suggestion's result. One refused for a transient reason takes its article back to be written again
-        (rewriting is harmless); refused for good, it is logged: the article stands, searchable, without it."""
+        (rewriting is harmless); refused for good, it is logged: the article stands, searchable, without it. One
+        written for an article that was refused or retried is an orphan, to be taken back."""
+        if 200 <= status < 300 and doc_id not in self.stored and doc_id not in self.superseded:
+            self.orphans.append(doc_id)
         if 200 <= status < 300 or status in (404, 409):  # 404: nothing to delete; 409: a newer one stands
             return
         if doc_id in self.stored and is_transient_status(status):
@@ -115,4 +120,16 @@ def bulk_index_documents(
             outcome.retryable[doc_id] = f"{status} {error}"
         else:
             outcome.rejected[doc_id] = f"{status} {error}"
+    _take_back(client, alias, outcome.orphans, versions)
     return outcome
+
+
+def _take_back(client: Elasticsearch, alias: str, orphans: list[str], versions: Mapping[str, int]) -> None:
+    """Delete the suggestions of articles the bulk request did not store, so that none leads to a missing article.
+    Best effort: a failure here is logged, and the article's next write or a rebuild settles it."""
+    if not orphans:
+        return
+    deletes = [suggestions.deletion(alias, doc_id, versions.get(doc_id)) for doc_id in orphans]
+    for ok, item in helpers.streaming_bulk(client, deletes, raise_on_error=False, raise_on_exception=False, max_retries=0):
+        if not ok and item.get("delete", {}).get("status") != 404:
+            log.warning("suggestion of unstored article left behind: %s", item)

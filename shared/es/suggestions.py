@@ -44,8 +44,16 @@ def action(alias: str, doc: dict[str, Any], version: int | None) -> dict[str, An
     """The bulk action that leaves the suggestion of this document as it is now: written, or deleted for a
     near-duplicate (an article rewritten as one is suggested no more)."""
     source = suggestion(doc)
-    written: dict[str, Any] = {"_op_type": "index", "_source": source} if source else {"_op_type": "delete"}
-    written.update(_index=index_name(alias), _id=doc["id"])
+    if source is None:
+        return deletion(alias, doc["id"], version)
+    return _versioned({"_op_type": "index", "_index": index_name(alias), "_id": doc["id"], "_source": source}, version)
+
+
+def deletion(alias: str, doc_id: str, version: int | None) -> dict[str, Any]:
+    return _versioned({"_op_type": "delete", "_index": index_name(alias), "_id": doc_id}, version)
+
+
+def _versioned(written: dict[str, Any], version: int | None) -> dict[str, Any]:
     if version is not None:
         written.update(version=version, version_type="external_gte")
     return written

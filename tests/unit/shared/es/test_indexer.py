@@ -72,8 +72,9 @@ def test_each_bulk_item_is_settled_by_the_one_transient_policy(node: Node) -> No
     assert sorted(outcome.retryable) == ["no-primary", "node-left", "queue-full"]
     assert outcome.retryable["queue-full"].startswith("429 es_rejected_execution_exception")
     assert sorted(outcome.rejected) == ["bad-date", "not-implemented"]  # a 501 would fail again: not retried
-    assert len(node.sent) == 1  # one request for the batch, each article with its suggestion
-    assert len(node.sent[0]) == 4 * len(STATUSES)
+    assert len(node.sent[0]) == 4 * len(STATUSES)  # one request for the batch, each article with its suggestion
+    taken_back = {line["delete"]["_id"] for line in node.sent[1]}  # suggestions written for articles not stored
+    assert taken_back == {"queue-full", "no-primary", "node-left", "bad-date", "not-implemented"}
 
 
 def test_search_fields_are_made_as_the_document_is_written_after_the_duplicate_check() -> None:
@@ -108,3 +109,15 @@ def test_a_suggestion_refused_for_a_while_writes_its_article_again_and_one_refus
     assert outcome.stored == ["fine", "odd"]
     assert list(outcome.retryable) == ["busy"] and outcome.retryable["busy"].startswith("suggestion: 429")
     assert list(outcome.unsuggested) == ["odd"] and not outcome.rejected
+
+
+def test_the_suggestion_of_an_article_that_was_not_stored_is_taken_back(node: Node) -> None:
+    node.articles = {"bad": (400, "document_parsing_exception"), "busy": (429, "es_rejected_execution_exception")}
+    documents = [{"id": doc_id, "title": "t"} for doc_id in ("fine", "bad", "busy")]
+    outcome = bulk_index_documents(Elasticsearch("http://127.0.0.1:9"), "news", documents, {"bad": 5})
+    assert outcome.stored == ["fine"] and list(outcome.rejected) == ["bad"] and list(outcome.retryable) == ["busy"]
+    assert len(node.sent) == 2  # the batch, then the suggestions that lead nowhere deleted
+    assert node.sent[1] == [
+        {"delete": {"_index": "news-suggest", "_id": "bad", "version": 5, "version_type": "external_gte"}},
+        {"delete": {"_index": "news-suggest", "_id": "busy"}},
+    ]
