@@ -10,6 +10,11 @@ import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
+import org.elasticsearch.index.Index;
+import org.elasticsearch.index.IndexModule;
+import org.elasticsearch.index.IndexSettings;
+import org.elasticsearch.index.shard.IndexEventListener;
+import org.elasticsearch.indices.cluster.IndexRemovalReason;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.rest.RestController;
@@ -21,8 +26,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Adds POST /{index}/_newsroom_match and PUT /{index}/_newsroom_topics: the node's indices (for their mappings), its
- * registered topics and the request limits.
+ * Adds POST /{index}/_newsroom_match, PUT /{index}/_newsroom_topics and GET /_newsroom_topics: the node's indices (for
+ * their mappings), its registered topics (dropped with their index when it leaves the node) and the request limits.
  */
 public class NewsroomMatchPlugin extends Plugin implements ActionPlugin {
     /** Documents one match request may name: each is looked up and its candidates' queries run on it. */
@@ -42,6 +47,16 @@ public class NewsroomMatchPlugin extends Plugin implements ActionPlugin {
     public Collection<?> createComponents(PluginServices services) {
         indices.set(new Indices(services.indicesService(), services.clusterService(), services.projectResolver()));
         return List.of();
+    }
+
+    @Override
+    public void onIndexModule(IndexModule module) {
+        module.addIndexEventListener(new IndexEventListener() {
+            @Override
+            public void afterIndexRemoved(Index index, IndexSettings settings, IndexRemovalReason reason) {
+                registry.forget(index.getUUID());
+            }
+        });
     }
 
     @Override

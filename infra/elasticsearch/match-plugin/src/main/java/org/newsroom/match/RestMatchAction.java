@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import static org.elasticsearch.rest.RestRequest.Method.GET;
 import static org.elasticsearch.rest.RestRequest.Method.POST;
 import static org.elasticsearch.rest.RestRequest.Method.PUT;
 
@@ -35,6 +36,8 @@ import static org.elasticsearch.rest.RestRequest.Method.PUT;
  * "run": r, "matches": {"key": ["a1", ...]}, "errors": {"key": "why"}}: for each topic of the set, the batch's
  * documents it finds (topics that find none are left out; of the k topics some article met all the needs of, r had
  * their query run, the others are matched by their needs alone); 409 if the set is not registered here.
+ *
+ * GET /_newsroom_topics answers what the node holds: {"indices": [{"index", "uuid", "mapping_version", "topics"}]}.
  *
  * The body is read on the network thread, checked against the limits, and the work runs on the search pool.
  */
@@ -56,11 +59,22 @@ final class RestMatchAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(POST, "/{index}/_newsroom_match"), new Route(PUT, "/{index}/_newsroom_topics"));
+        return List.of(
+            new Route(POST, "/{index}/_newsroom_match"),
+            new Route(PUT, "/{index}/_newsroom_topics"),
+            new Route(GET, "/_newsroom_topics")
+        );
     }
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        if (request.method() == GET) {
+            return channel -> {
+                XContentBuilder out = channel.newBuilder();
+                registry.describe(out);
+                channel.sendResponse(new RestResponse(RestStatus.OK, out));
+            };
+        }
         String index = request.param("index");
         MatchWork work;
         try (XContentParser parser = request.contentParser()) {
