@@ -1,4 +1,5 @@
-"""`python -m shared.es.setup`: create the index template, the first index and the alias if missing.
+"""`python -m shared.es.setup`: create the index template, the first index, the alias and the suggestions' index
+(filled from the articles when it is the one missing: shared/es/suggestions.py) if missing.
 
 An index made by an older field table that cannot take the new one in place (a changed analyzer, a removed field) is
 rolled forward here, behind the alias (shared/es/migrate.py): `make up` runs this before any worker starts.
