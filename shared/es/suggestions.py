@@ -86,7 +86,8 @@ def drop(client: Elasticsearch, alias: str) -> None:
 
 
 def fill(client: Elasticsearch, alias: str) -> int:
-    """Write the suggestion of every article behind the alias; the number written."""
+    """Write the suggestion of every article behind the alias; the number written. One the node refuses is logged and
+    left out: a setup or a restore does not stop for one article's completion."""
     if not client.indices.exists_alias(name=alias):
         return 0
     written = 0
@@ -94,10 +95,10 @@ def fill(client: Elasticsearch, alias: str) -> int:
     for n, (ok, item) in enumerate(helpers.streaming_bulk(client, actions, chunk_size=FILL_CHUNK, raise_on_error=False), 1):
         # 409: the indexer wrote a newer version meanwhile, which stands.
         if not ok and item.get("index", {}).get("status") != 409:
-            raise RuntimeError(f"a suggestion was refused while filling {index_name(alias)}: {item}")
+            log.warning("a suggestion was refused while filling %s: %s", index_name(alias), item)
         written += ok
         if n % FILL_CHUNK == 0:
-            log.info("suggestions of %s: %d articles read, %d written", alias, n, written)
+            log.info("suggestions of %s: %d sent, %d written", alias, n, written)
     client.indices.refresh(index=index_name(alias))  # a restore or an upgrade ends with its completions answered
     log.info("suggestions of %s made again from the articles: %d written", alias, written)
     return written
@@ -108,3 +109,13 @@ def _from_articles(client: Elasticsearch, alias: str) -> Iterator[dict[str, Any]
         doc = {"id": hit["_id"], **hit["_source"]}
         if suggestion(doc):
             yield action(alias, doc, hit["_version"])
+
+
+if __name__ == "__main__":
+    # `python -m shared.es.suggestions`: make the suggestions again from the articles (say, after a setup that was
+    # stopped while it filled them).
+    from shared.es.client import make_client
+    from shared.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO)
+    print(f"rebuilt {rebuild(make_client(), get_settings().index_alias)}")
