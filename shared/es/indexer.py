@@ -95,12 +95,13 @@ def bulk_index_documents(
     409 (it is `superseded`: a newer copy of the article was accepted after it). Connection errors raise.
     """
     versions = versions or {}
+    suggested = suggestions.kept_for(client, alias)
     actions = []
     for doc in documents:
         action: dict[str, Any] = {"_op_type": "index", "_index": alias, "_id": doc["id"], "_source": indexed_source(doc)}
         if doc["id"] in versions:
             action.update(version=versions[doc["id"]], version_type="external_gte")
-        actions += [action, suggestions.action(alias, doc, versions.get(doc["id"]))]
+        actions += [action, suggestions.action(alias, doc, versions.get(doc["id"]))] if suggested else [action]
     outcome = BulkOutcome()
     suggest_index = suggestions.index_name(alias)
     # One request for the whole batch (the indexer sizes batches); chunk limits only guard a huge one.

@@ -37,7 +37,20 @@ def mappings() -> dict[str, Any]:
 
 
 def settings() -> dict[str, Any]:
-    return {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+    # A copy on a second node wherever there is one, whatever replicas the articles' index was given: a suggestion's
+    # write failing for a while sends its article back, so a lost shard here must not hold the articles up.
+    return {"number_of_shards": 1, "auto_expand_replicas": "0-1", "refresh_interval": "1s"}
+
+
+_KEPT: set[str] = set()  # aliases this process has seen a suggestions' index for
+
+
+def kept_for(client: Elasticsearch, alias: str) -> bool:
+    """Whether the alias has a suggestions' index (setup makes it), asked until it has, then taken as known: a write to
+    an index made without setup (a scratch index) must not create one with Elasticsearch's defaults."""
+    if alias not in _KEPT and client.indices.exists(index=index_name(alias)):
+        _KEPT.add(alias)
+    return alias in _KEPT
 
 
 def action(alias: str, doc: dict[str, Any], version: int | None) -> dict[str, Any]:

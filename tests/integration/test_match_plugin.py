@@ -22,6 +22,7 @@ from shared.topics.matcher import Matcher
 from shared.topics.stems import EngineStems
 from shared.topics.verification import JSON, EngineTopics, PluginMissing, TopicSet, plugin_on_every_node, registered
 from tests.integration.test_topic_area import BOXES, CIRCLES, places
+from tests.stack import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -149,4 +150,5 @@ def test_a_node_drops_the_topics_of_an_index_that_leaves_it_or_is_mapped_anew(no
         assert versions == [first["mapping_version"] + 1]  # the older mapping's topics are gone
     finally:
         drop_namespace(es, alias)
-    assert index not in {entry["index"] for entry in held(es)}
+    # The delete is acknowledged once the cluster state is published; the node drops the topics as it applies it.
+    wait_until(lambda: index not in {entry["index"] for entry in held(es)}, 10, what="the deleted index's topics dropped")

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from elasticsearch import Elasticsearch
 
-from shared.es import suggestions
+from shared.es import fields, suggestions
 from shared.es.client import make_client
-from shared.es.index import drop_namespace, ensure_index
+from shared.es.index import drop_namespace, ensure_index, index_settings
 from shared.es.indexer import bulk_index_documents
 from shared.es.queries import suggest_body
 from shared.settings import Settings
@@ -59,3 +59,17 @@ def test_the_articles_index_holds_no_completions(alias: str) -> None:
     }
     assert by_kind["articles"]["size_in_bytes"] == 0
     assert by_kind["suggest"]["size_in_bytes"] > 0
+
+
+def test_a_write_to_an_index_made_without_setup_creates_no_suggestions_index() -> None:
+    """A scratch index (a test's, a tool's) made straight from the mapping gets no suggestions' index with
+    Elasticsearch's defaults (a text field where a completion belongs, a replica a single node cannot place)."""
+    es = make_client()
+    scratch = f"test-scratch-{uuid.uuid4().hex[:6]}"
+    es.indices.create(index=scratch, settings=index_settings(), mappings=fields.mappings())
+    try:
+        outcome = bulk_index_documents(es, scratch, [{"id": "s1", "title": "Harbour reopens"}])
+        assert outcome.stored == ["s1"]
+        assert not es.indices.exists(index=suggestions.index_name(scratch))
+    finally:
+        es.indices.delete(index=f"{scratch},{suggestions.index_name(scratch)}", ignore_unavailable=True)

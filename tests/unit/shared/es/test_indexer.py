@@ -12,6 +12,7 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectAp
 from elasticsearch import Elasticsearch
 
 from shared.articles.model import NormalizedArticle
+from shared.es import suggestions
 from shared.es.indexer import bulk_index_documents, indexed_source, to_document
 
 STATUSES = {  # an article's id: what the node answers for it, with the error's type
@@ -61,6 +62,7 @@ class Node:
 def node(monkeypatch: pytest.MonkeyPatch) -> Node:
     answering = Node()
     monkeypatch.setattr(Elasticsearch, "bulk", lambda es, **kwargs: answering.bulk(es, **kwargs))
+    monkeypatch.setattr(suggestions, "kept_for", lambda es, alias: True)  # setup made the suggestions' index
     return answering
 
 
