@@ -61,20 +61,26 @@ class BulkOutcome:
 
     orphans: list[str] = field(default_factory=list)  # suggestions written for an article that was not
 
-    def note_suggestion(self, doc_id: str, status: int, error: str) -> None:
-        """A suggestion's result. One refused for a transient reason takes its article back to be written again
-        (rewriting is harmless); refused for good, it is logged: the article stands, searchable, without it. One
-        written for an article that was refused or retried is an orphan, to be taken back."""
-        if 200 <= status < 300 and doc_id not in self.stored and doc_id not in self.superseded:
-            self.orphans.append(doc_id)
-        if 200 <= status < 300 or status in (404, 409):  # 404: nothing to delete; 409: a newer one stands
-            return
-        if doc_id in self.stored and is_transient_status(status):
-            self.stored.remove(doc_id)
-            self.retryable[doc_id] = f"suggestion: {status} {error}"
-        elif doc_id in self.stored:
-            self.unsuggested[doc_id] = f"{status} {error}"
-            log.warning("article %s stored without its suggestion: %s %s", doc_id, status, error)
+    def settle_suggestions(self, results: list[tuple[str, int, str]]) -> None:
+        """The suggestions' results (id, status, error), once every article's is known. One refused for a transient
+        reason takes its article back to be written again (rewriting is harmless); refused for good, it is logged: the
+        article stands, searchable, without it. One written for an article that was refused or retried is an orphan,
+        to be taken back."""
+        stored, superseded, taken_back = set(self.stored), set(self.superseded), set()
+        for doc_id, status, error in results:
+            if 200 <= status < 300:
+                if doc_id not in stored and doc_id not in superseded:
+                    self.orphans.append(doc_id)
+            elif status in (404, 409) or doc_id not in stored:  # 404: nothing to delete; 409: a newer one stands
+                continue
+            elif is_transient_status(status):
+                taken_back.add(doc_id)
+                self.retryable[doc_id] = f"suggestion: {status} {error}"
+            else:
+                self.unsuggested[doc_id] = f"{status} {error}"
+                log.warning("article %s stored without its suggestion: %s %s", doc_id, status, error)
+        if taken_back:
+            self.stored = [doc_id for doc_id in self.stored if doc_id not in taken_back]
 
 
 def bulk_index(
@@ -108,11 +114,12 @@ def bulk_index_documents(
     results = helpers.streaming_bulk(
         client, actions, chunk_size=max(500, len(actions)), raise_on_error=False, raise_on_exception=True, max_retries=0
     )
+    suggested_results: list[tuple[str, int, str]] = []
     for ok, item in results:
         ((_, info),) = item.items()
         doc_id, status, error = str(info.get("_id")), int(info.get("status") or 0), error_text(info.get("error"))
         if info.get("_index") == suggest_index:
-            outcome.note_suggestion(doc_id, status, error)  # always after its article's own result
+            suggested_results.append((doc_id, status, error))
         elif ok:
             outcome.stored.append(doc_id)
         elif status == 409:
@@ -121,6 +128,7 @@ def bulk_index_documents(
             outcome.retryable[doc_id] = f"{status} {error}"
         else:
             outcome.rejected[doc_id] = f"{status} {error}"
+    outcome.settle_suggestions(suggested_results)
     _take_back(client, alias, outcome.orphans, versions)
     return outcome
 

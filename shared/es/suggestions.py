@@ -57,9 +57,11 @@ def action(alias: str, doc: dict[str, Any], version: int | None) -> dict[str, An
     """The bulk action that leaves the suggestion of this document as it is now: written, or deleted for a
     near-duplicate (an article rewritten as one is suggested no more)."""
     source = suggestion(doc)
-    if source is None:
-        return deletion(alias, doc["id"], version)
-    return _versioned({"_op_type": "index", "_index": index_name(alias), "_id": doc["id"], "_source": source}, version)
+    return deletion(alias, doc["id"], version) if source is None else _writing(alias, doc["id"], source, version)
+
+
+def _writing(alias: str, doc_id: str, source: dict[str, Any], version: int | None) -> dict[str, Any]:
+    return _versioned({"_op_type": "index", "_index": index_name(alias), "_id": doc_id, "_source": source}, version)
 
 
 def deletion(alias: str, doc_id: str, version: int | None) -> dict[str, Any]:
@@ -119,9 +121,9 @@ def fill(client: Elasticsearch, alias: str) -> int:
 
 def _from_articles(client: Elasticsearch, alias: str) -> Iterator[dict[str, Any]]:
     for hit in helpers.scan(client, index=alias, version=True, size=FILL_CHUNK, _source_includes=SHOWN):
-        doc = {"id": hit["_id"], **hit["_source"]}
-        if suggestion(doc):
-            yield action(alias, doc, hit["_version"])
+        source = suggestion({"id": hit["_id"], **hit["_source"]})
+        if source:  # an article that has none has nothing to delete in a fresh index
+            yield _writing(alias, hit["_id"], source, hit["_version"])
 
 
 if __name__ == "__main__":
