@@ -280,6 +280,12 @@ class Settings(BaseSettings):
         description="Topics verified by one search (each a named clause) when the indexer checks a batch's candidates; "
         "a batch's groups go in one msearch. Larger groups mean fewer searches, but more clauses in one query.",
     )
+    topic_match_after_refresh: bool = Field(
+        True,
+        description="With topics saved, the indexer's bulk write waits for the index's scheduled refresh (refresh=wait_for) "
+        "and matching reads the batch as that refresh left it, instead of refreshing the index once more for each batch: "
+        "less work for the engine, up to `refresh_interval` (1 s) more before a match is known (docs/adr/0034).",
+    )
     topic_verify: Literal["auto", "plugin", "msearch"] = Field(
         "auto",
         description="How Elasticsearch matches a batch against the topics: `plugin` (our match plugin holds the topics and "

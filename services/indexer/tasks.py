@@ -103,11 +103,12 @@ def write_batch(items: list[Item]) -> Settlement:
     plan = newest_per_article(items)
     versions = {item.id: item.version for item in plan.write}
     hold_until = time.monotonic() + settings.index_outage_hold_s
+    waits = topic_step().waits_for_refresh()
     while True:
         documents = stamped(plan)  # again after an outage: the near-duplicate lookup may have failed in it
         try:
             with metrics.timed_bulk(len(documents)):
-                outcome = bulk_index_documents(es(), settings.index_alias, documents, versions)
+                outcome = bulk_index_documents(es(), settings.index_alias, documents, versions, waits)
             break
         except Exception as exc:  # any failure of the request as a whole
             reason = bounded_reason(f"{type(exc).__name__}: {exc}")
@@ -119,7 +120,7 @@ def write_batch(items: list[Item]) -> Settlement:
                 raise EngineUnavailable(f"Elasticsearch unreachable for {settings.index_outage_hold_s:.0f}s") from exc
     result = settle(plan, outcome, settings.task_max_retries)
     by_id = {d["id"]: d for d in documents}
-    match_topics(result.indexed, by_id, hold_until)
+    match_topics(result.indexed, by_id, hold_until, waits)
     record(result, by_id)
     log.info(
         "batch of %d: %d indexed, %d superseded, %d to retry, %d dead-lettered",
@@ -132,12 +133,12 @@ def write_batch(items: list[Item]) -> Settlement:
     return result
 
 
-def match_topics(written: list[Item], documents: dict[str, dict[str, Any]], hold_until: float) -> None:
+def match_topics(written: list[Item], documents: dict[str, dict[str, Any]], hold_until: float, searchable: bool) -> None:
     """Before anything of the batch is settled. Elasticsearch gone after the bulk write: the batch waits for it within
     the same hold as the write; any other failure puts the whole batch back, to be written and matched again."""
     while True:
         try:
-            topic_step().run(es(), written, documents)
+            topic_step().run(es(), written, documents, searchable)
             return
         except (MatchingFailed, TransportError, EsApiError, redis.RedisError) as exc:
             reason = f"topic matching: {type(exc).__name__}: {bounded_reason(str(exc))}"

@@ -68,16 +68,26 @@ class TopicStep:
         log.warning("a node cannot match in the engine (%.200s): this batch matched by msearch", missing)
         self._in_engine = None if self.settings.topic_verify == "auto" else self._in_engine
 
-    def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:
-        """Match the written articles; the number of new matches recorded."""
+    def waits_for_refresh(self) -> bool:
+        """Whether the bulk write should wait for the engine's scheduled refresh (refresh=wait_for), so that the batch
+        is readable for matching without a refresh of its own (ADR 0034): when there are topics to match. Judged by
+        the matcher last built, without a request, so a batch that just missed a change of topics waits, or is
+        refreshed, needlessly once."""
+        built = self._matcher
+        return self.settings.topic_match_after_refresh and built is not None and bool(built.topics)
+
+    def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]], searchable: bool = False) -> int:
+        """Match the written articles (`searchable`: the bulk write waited until a refresh made them searchable); the
+        number of new matches recorded."""
         matcher = self.matcher(es)
         if not matcher.topics or not written:
             return 0
         started = time.perf_counter()
         alias, group = self.settings.index_alias, self.settings.topic_search_group
         docs = [documents[item.id] for item in written]
-        pairs = matcher.match(es, alias, docs, group, in_engine=self.in_engine(es), plugin_missing=self.plugin_missing)
         versions = {item.id: item.version for item in written}
+        in_engine = self.in_engine(es)
+        pairs = matcher.match(es, alias, docs, group, in_engine, not searchable, self.plugin_missing, versions)
         with TOPIC_MATCH_STEP.labels("record").time():
             added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
         TOPIC_MATCHES.inc(added)

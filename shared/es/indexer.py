@@ -91,7 +91,11 @@ def bulk_index(
 
 
 def bulk_index_documents(
-    client: Elasticsearch, alias: str, documents: Iterable[dict[str, Any]], versions: Mapping[str, int] | None = None
+    client: Elasticsearch,
+    alias: str,
+    documents: Iterable[dict[str, Any]],
+    versions: Mapping[str, int] | None = None,
+    until_searchable: bool = False,
 ) -> BulkOutcome:
     """Write documents (from `to_document`, with their search fields) under their ids; replaying the same bulk can
     never make a second copy.
@@ -99,6 +103,8 @@ def bulk_index_documents(
     With `versions` (id → accept time in ms) each write uses `version_type=external_gte`: the same version
     rewrites the same document (a redelivered task is harmless) and an older version is refused with a
     409 (it is `superseded`: a newer copy of the article was accepted after it). Connection errors raise.
+    `until_searchable`: the request returns once the engine's scheduled refresh has made the batch searchable
+    (refresh=wait_for), for topics to read it without a refresh of its own (docs/adr/0034).
     """
     versions = versions or {}
     suggested = suggestions.kept_for(client, alias)
@@ -112,7 +118,13 @@ def bulk_index_documents(
     suggest_index = suggestions.index_name(alias)
     # One request for the whole batch (the indexer sizes batches); chunk limits only guard a huge one.
     results = helpers.streaming_bulk(
-        client, actions, chunk_size=max(500, len(actions)), raise_on_error=False, raise_on_exception=True, max_retries=0
+        client,
+        actions,
+        chunk_size=max(500, len(actions)),
+        raise_on_error=False,
+        raise_on_exception=True,
+        max_retries=0,
+        refresh="wait_for" if until_searchable else None,
     )
     suggested_results: list[tuple[str, int, str]] = []
     for ok, item in results:

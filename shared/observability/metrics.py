@@ -100,7 +100,10 @@ BULK_DOCUMENTS = Histogram(
     "newsroom_es_bulk_documents", "Documents in one Elasticsearch bulk request.", buckets=COUNT_BUCKETS[1:]
 )
 BULK_DURATION = Histogram(
-    "newsroom_es_bulk_duration_seconds", "Latency of one Elasticsearch bulk request.", buckets=LATENCY_BUCKETS
+    "newsroom_es_bulk_duration_seconds",
+    "Latency of one Elasticsearch bulk request (with topics saved, up to the index's 1 s refresh interval of it is the "
+    "wait for the scheduled refresh that makes the batch readable to matching: docs/adr/0034).",
+    buckets=LATENCY_BUCKETS,
 )
 ACCEPTED_TO_SEARCHABLE = Histogram(
     "newsroom_accepted_to_searchable_seconds",
@@ -124,6 +127,12 @@ TOPIC_MATCH_STEP = Histogram(
     "HTTP, JSON), record (the matches written to Redis).",
     ["step"],
     buckets=LATENCY_BUCKETS,
+)
+TOPIC_MATCH_REFRESHES = Counter(
+    "newsroom_topic_match_refreshes_total",
+    "Batches matched, by whether Elasticsearch refreshed the index to read them (yes) or found them readable already "
+    "(no: the bulk write waited for the scheduled refresh, docs/adr/0034-matching-after-the-scheduled-refresh.md).",
+    ["refreshed"],
 )
 TOPIC_MATCH_ERRORS = Counter(
     "newsroom_topic_match_errors_total", "Topic searches Elasticsearch refused outright (the topic is skipped for that batch)."

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from shared.es.queries import SearchParams, topic_params
-from shared.observability.metrics import TOPIC_MATCH_ERRORS, TOPIC_MATCH_STEP
+from shared.observability.metrics import TOPIC_MATCH_ERRORS, TOPIC_MATCH_REFRESHES, TOPIC_MATCH_STEP
 from shared.topics.candidates import CandidateIndex, Requirement, query_words, requirement
 from shared.topics.rarity import EngineCounts
 from shared.topics.stems import EngineStems
@@ -124,10 +124,12 @@ class Matcher:
         in_engine: bool = False,
         refresh: bool = True,
         plugin_missing: Callable[[PluginMissing], None] | None = None,
+        versions: Mapping[str, int] | None = None,
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(topic, document) for every match in the batch. `in_engine`: by the match plugin, which holds the topics
-        and reads the batch from the shard it refreshes; else candidates from Python verified by an msearch of
-        `group_size` topics per search, with the index refreshed first (with `refresh`) only when some topic is a
+        and reads the batch from the shard, refreshed unless each document is readable at its version in `versions`
+        already; else candidates from Python verified by an msearch of `group_size` topics per search, with the index
+        refreshed first (with `refresh`: the bulk write did not wait for the scheduled one) only when some topic is a
         candidate: the topics' searches must see the batch now, not at the next periodic refresh. A node that cannot
         take the plugin's request is told to `plugin_missing`, and the batch is matched by msearch (without it,
         PluginMissing is raised)."""
@@ -136,7 +138,7 @@ class Matcher:
         by_id = {doc["id"]: doc for doc in docs}
         if in_engine:
             try:
-                found = EngineTopics(es, alias, self.refused, self.sent).match(self.topic_set, by_id)
+                found = EngineTopics(es, alias, self.refused, self.sent).match(self.topic_set, by_id, versions)
                 return [(self.topics[t], by_id[i]) for t, ids in sorted(found.items()) for i in ids if i in by_id]
             except PluginMissing as missing:
                 if plugin_missing is None:
@@ -149,6 +151,7 @@ class Matcher:
         if refresh:
             with TOPIC_MATCH_STEP.labels("refresh").time():
                 es.indices.refresh(index=alias)
+        TOPIC_MATCH_REFRESHES.labels("yes" if refresh else "no").inc()
         check = MsearchVerification(self.params, self.refused, es, alias, by_id, group_size)
         with TOPIC_MATCH_STEP.labels("engine").time():
             return self.verified(check, sorted(candidates.items()))

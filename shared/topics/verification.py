@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from shared.delivery.retry import is_transient_status
 from shared.es.queries import SearchParams, topic_clause, topics_match_body
-from shared.observability.metrics import TOPIC_MATCH_STEP
+from shared.observability.metrics import TOPIC_MATCH_REFRESHES, TOPIC_MATCH_STEP
 
 log = logging.getLogger(__name__)
 Group = list[tuple[int, list[str]]]  # (topic position, its candidate ids) verified together
@@ -92,8 +92,14 @@ class EngineTopics:
     refuse: Callable[[int, Any], None]
     sent: set[str]
 
-    def match(self, topics: TopicSet, docs: dict[str, dict[str, Any]]) -> dict[int, list[str]]:
-        body = {"ids": list(docs), "topics": topics.id}  # the plugin reads them where the bulk write put them
+    def match(
+        self, topics: TopicSet, docs: dict[str, dict[str, Any]], versions: Mapping[str, int] | None = None
+    ) -> dict[int, list[str]]:
+        """With `versions` (each id's, as the bulk wrote it) the node refreshes the shard only if some document is not
+        readable at its version yet; without them it always refreshes."""
+        body: dict[str, Any] = {"ids": list(docs), "topics": topics.id}  # read where the bulk write put them
+        if versions is not None:
+            body["versions"] = [versions[doc_id] for doc_id in docs]
         started = time.perf_counter()
         answer = self.ask("POST", "_newsroom_match", body)
         if answer is None:
@@ -147,6 +153,7 @@ def observe_steps(answer: dict[str, Any], round_trip_s: float) -> None:
     """Where a match request's time went: the node's refresh, its own matching, and the rest of the round trip."""
     refresh_s, took_s = float(answer.get("refresh_took", 0)) / 1000, float(answer.get("took", 0)) / 1000
     TOPIC_MATCH_STEP.labels("refresh").observe(refresh_s)
+    TOPIC_MATCH_REFRESHES.labels("yes" if answer.get("refreshed", True) else "no").inc()
     TOPIC_MATCH_STEP.labels("engine").observe(max(0.0, took_s - refresh_s))
     TOPIC_MATCH_STEP.labels("transport").observe(max(0.0, round_trip_s - took_s))
 

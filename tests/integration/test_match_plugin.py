@@ -59,8 +59,25 @@ def test_every_node_of_ours_has_the_plugin(node: tuple[Elasticsearch, str]) -> N
         ({"ids": ["a"], "topics": ""}, "[topics]"),
         ({"topics": "s"}, "[ids]"),
         ({"ids": [str(n) for n in range(2001)], "topics": "s"}, "newsroom_match.max_docs"),
+        ({"ids": ["a", "b"], "versions": [1], "topics": "s"}, "[versions]"),
+        ({"ids": ["a"], "versions": ["1"], "topics": "s"}, "[versions.0]"),
+        ({"ids": ["a"], "versions": [-1], "topics": "s"}, "[versions.0]"),
+        ({"ids": ["a"], "versions": [1.5], "topics": "s"}, "[versions.0]"),
     ],
-    ids=["unknown field", "docs", "ids not a list", "id not a string", "no topics", "empty topics", "no ids", "too many"],
+    ids=[
+        "unknown field",
+        "docs",
+        "ids not a list",
+        "id not a string",
+        "no topics",
+        "empty topics",
+        "no ids",
+        "too many",
+        "versions not one per id",
+        "version not a number",
+        "version negative",
+        "version not whole",
+    ],
 )
 def test_a_careless_request_is_a_400_naming_the_part(node: tuple[Elasticsearch, str], body: dict[str, Any], named: str) -> None:
     status, text = status_of(node[0], node[1], body)
@@ -152,3 +169,48 @@ def test_a_node_drops_the_topics_of_an_index_that_leaves_it_or_is_mapped_anew(no
         drop_namespace(es, alias)
     # The delete is acknowledged once the cluster state is published; the node drops the topics as it applies it.
     wait_until(lambda: index not in {entry["index"] for entry in held(es)}, 10, what="the deleted index's topics dropped")
+
+
+def test_a_batch_readable_at_its_versions_is_matched_without_a_refresh_and_an_older_copy_never(
+    node: tuple[Elasticsearch, str],
+) -> None:
+    """The indexer's bulk write waits for the scheduled refresh (ADR 0034): the plugin then reads the batch as that
+    refresh left it. It must refresh when the batch is not readable yet, above all when an older copy of an article is:
+    matching that copy would send the story's old text to the topics."""
+    es = node[0]
+    settings = Settings(namespace=f"test-fresh-{uuid.uuid4().hex[:6]}")
+    alias = ensure_index(es, settings)
+    try:
+        es.indices.put_settings(index=alias, settings={"refresh_interval": "-1"})  # only the refreshes this test makes
+        topics = TopicSet.of([registered(topic_params({"q": q, "filters": {}})) for q in ("harbour strike", "election recount")])
+        harbour, election = (key for key, _ in sorted(topics.positions.items(), key=lambda kv: kv[1]))
+
+        def match(ids: list[str], versions: list[int]) -> tuple[bool, dict[str, list[str]]]:
+            body = {"ids": ids, "versions": versions, "topics": topics.id}
+            answer = es.perform_request("POST", f"/{alias}/_newsroom_match", headers=JSON, body=body).body
+            return answer["refreshed"], answer["matches"]
+
+        bulk_index_documents(es, alias, [article("f1", "Docks", "The harbour strike goes on.")], {"f1": 1})
+        es.indices.refresh(index=alias)
+        EngineTopics(es, alias, lambda position, why: None, set()).match(topics, {"f1": {}})  # registers the set
+        assert match(["f1"], [1]) == (False, {harbour: ["f1"]})  # readable as it is: no refresh of its own
+        bulk_index_documents(es, alias, [article("f1", "Vote", "An election recount is ordered.")], {"f1": 2})
+        assert match(["f1"], [2]) == (True, {election: ["f1"]})  # only version 1 readable: refreshed, version 2 matched
+        bulk_index_documents(es, alias, [article("f2", "Docks", "The harbour strike ends.")], {"f2": 7})
+        assert match(["f1", "f2"], [2, 7]) == (True, {harbour: ["f2"], election: ["f1"]})  # f2 not readable at all yet
+    finally:
+        drop_namespace(es, alias)
+
+
+def test_a_bulk_write_that_waits_for_the_scheduled_refresh_leaves_its_batch_readable(node: tuple[Elasticsearch, str]) -> None:
+    es, alias = node
+    docs = [article(f"w{n}", "Docks", f"The harbour strike, day {n}.") for n in range(20)]
+    versions = {doc["id"]: 3 for doc in docs}
+    bulk_index_documents(es, alias, docs, versions, until_searchable=True)
+    key, clause = registered(topic_params({"q": "harbour strike", "filters": {}}))
+    topics = TopicSet.of([(key, clause)])
+    EngineTopics(es, alias, lambda position, why: None, set()).register(topics)
+    body = {"ids": list(versions), "versions": list(versions.values()), "topics": topics.id}
+    answer = es.perform_request("POST", f"/{alias}/_newsroom_match", headers=JSON, body=body).body
+    assert answer["refreshed"] is False  # the bulk returned once the scheduled refresh had made its batch readable
+    assert sorted(answer["matches"][key]) == sorted(versions)

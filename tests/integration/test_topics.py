@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from shared.topics.keys import TopicKeys
+from tests.integration.test_metrics import scrape, value, worker_url
 from tests.stack import Stack, free_port, wait_until
 
 KEY_ACME, KEY_BETA = "acme-topics-0123456789", "beta-topics-9876543210"
@@ -91,7 +92,15 @@ def test_a_webhook_secret_is_shown_once(stack: Stack) -> None:
     assert "webhook_secret" not in shown or shown["webhook_secret"] is None
 
 
+def matched_batches(stack: Stack) -> dict[str, float]:
+    """Batches the indexer matched, by whether the index was refreshed for them or their bulk write's wait for the
+    scheduled refresh left them readable (ADR 0034)."""
+    samples = scrape(worker_url(stack, "indexer"))
+    return {answer: value(samples, "newsroom_topic_match_refreshes_total", refreshed=answer) for answer in ("yes", "no")}
+
+
 def test_matches_arrive_once_per_story_whatever_is_sent_again(stack: Stack) -> None:
+    before = matched_batches(stack)
     word = f"w{uuid.uuid4().hex[:8]}"
     topic = create(stack.search_url, {"name": word, "query": {"q": f"avalanche {word}", "country": "KZ"}}).json()
     elsewhere = create(stack.search_url, {"name": word, "query": {"q": word, "country": "DE"}}).json()
@@ -117,6 +126,10 @@ def test_matches_arrive_once_per_story_whatever_is_sent_again(stack: Stack) -> N
     stack.wait_status(other)
     assert [e["article"]["id"] for e in events(stack, topic["id"])] == [first, other]
     assert events(stack, elsewhere["id"]) == []
+    # Once the indexer knew of topics (at the latest after the first batch), its bulk writes waited for the scheduled
+    # refresh: no refresh of the index per batch.
+    after = matched_batches(stack)
+    assert after["yes"] - before["yes"] <= 1 and after["no"] - before["no"] >= 2, (before, after)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A batch's documents as Lucene holds them: the shard's searcher after a refresh, and the batch's documents in it,
+ * A batch's documents as Lucene holds them: the shard's searcher that can read them, and the batch's documents in it,
  * each known by its slot (its rank among them, in the index's order). Sets of the batch's documents are sets of
  * slots: a few words each, where sets of the shard's document numbers spanned the whole shard and walking them was a
  * quarter of a request's time at 10,000 topics.
@@ -32,13 +32,17 @@ final class BatchView {
     private final int[] positions; // slot -> the document's position in the request
     private final List<Segment> segments = new ArrayList<>(); // the segments holding some document of the batch
     private final BitSet every; // every slot (read only)
+    private final long refreshNanos; // the shard's refresh for this batch (0: none)
+    private final boolean refreshed; // whether the shard was refreshed for it (else: readable as the bulk left it)
 
     /** A segment, and the slots of the batch's documents in it: from `from` to `to`, excluded. */
     record Segment(LeafReaderContext leaf, int from, int to) {}
 
     /** `docs` and `positions` in one order, the documents' numbers ascending. */
-    BatchView(IndexSearcher searcher, int[] docs, int[] positions) {
+    BatchView(IndexSearcher searcher, int[] docs, int[] positions, long refreshNanos, boolean refreshed) {
         this.searcher = searcher;
+        this.refreshNanos = refreshNanos;
+        this.refreshed = refreshed;
         this.docs = docs;
         this.positions = positions;
         this.every = all();
@@ -52,6 +56,14 @@ final class BatchView {
                 segments.add(new Segment(leaf, from, slot));
             }
         }
+    }
+
+    long refreshNanos() {
+        return refreshNanos;
+    }
+
+    boolean refreshed() {
+        return refreshed;
     }
 
     IndexReader reader() {

@@ -31,8 +31,9 @@ import static org.elasticsearch.rest.RestRequest.Method.PUT;
 /**
  * PUT /{index}/_newsroom_topics {"id": "set id", "keys": [every key of the set], "queries": {"key": {query DSL}, ...}}
  * registers a topic set on this node (TopicsRegistration); then
- * POST /{index}/_newsroom_match {"ids": ["a1", ...], "topics": "set id"}
- * answers {"took": ms, "refresh_took": ms, "match_took": ms, "docs": n, "found": n, "topics": m, "candidates": k,
+ * POST /{index}/_newsroom_match {"ids": ["a1", ...], "versions": [v1, ...], "topics": "set id"} (versions optional: each
+ * id's version as the bulk wrote it; the shard is then refreshed only if some id is not readable at it yet)
+ * answers {"took": ms, "refresh_took": ms, "refreshed": bool, "match_took": ms, "docs": n, "found": n, "topics": m, "candidates": k,
  * "run": r, "matches": {"key": ["a1", ...]}, "errors": {"key": "why"}}: for each topic of the set, the batch's
  * documents it finds (topics that find none are left out; of the k topics some article met all the needs of, r had
  * their query run, the others are matched by their needs alone); 409 if the set is not registered here.
@@ -101,11 +102,26 @@ final class RestMatchAction extends BaseRestHandler {
     private MatchWork parse(XContentParser parser) throws IOException {
         List<List<String>> ids = new ArrayList<>();
         List<String> topics = new ArrayList<>();
-        readBody(parser, Map.of("ids", () -> ids.add(readIds(parser)), "topics", () -> topics.add(readId(parser, "[topics]"))));
+        List<long[]> versions = new ArrayList<>();
+        readBody(
+            parser,
+            Map.of(
+                "ids",
+                () -> ids.add(readIds(parser)),
+                "versions",
+                () -> versions.add(readVersions(parser)),
+                "topics",
+                () -> topics.add(readId(parser, "[topics]"))
+            )
+        );
         if (ids.isEmpty() || topics.isEmpty()) {
             throw new IllegalArgumentException((ids.isEmpty() ? "[ids]" : "[topics]") + ": required (the batch's ids, and its topic set)");
         }
-        return new TopicsMatch(ids.getLast(), topics.getLast(), registry);
+        long[] given = versions.isEmpty() ? null : versions.getLast();
+        if (given != null && given.length != ids.getLast().size()) {
+            throw new IllegalArgumentException("[versions]: " + given.length + " for " + ids.getLast().size() + " ids (one per id, in their order)");
+        }
+        return new TopicsMatch(ids.getLast(), given, topics.getLast(), registry);
     }
 
     private MatchWork parseTopics(XContentParser parser) throws IOException {
@@ -175,6 +191,25 @@ final class RestMatchAction extends BaseRestHandler {
     /** The ids the batch was written under: it is read from the index's shard, not from the request. */
     private List<String> readIds(XContentParser parser) throws IOException {
         return readNames(parser, "[ids]", limits.maxDocs(), "newsroom_match.max_docs");
+    }
+
+    /** Each id's version, as the bulk write gave it (external versions: whole numbers from 0). */
+    private long[] readVersions(XContentParser parser) throws IOException {
+        expect(parser.currentToken(), XContentParser.Token.START_ARRAY, "[versions]");
+        List<Long> versions = new ArrayList<>();
+        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
+            if (versions.size() == limits.maxDocs()) {
+                throw new IllegalArgumentException("[versions]: more than " + limits.maxDocs() + " (newsroom_match.max_docs)");
+            }
+            String what = "[versions." + versions.size() + "]";
+            expect(parser.currentToken(), XContentParser.Token.VALUE_NUMBER, what);
+            if (parser.numberType() != XContentParser.NumberType.INT && parser.numberType() != XContentParser.NumberType.LONG
+                || parser.longValue() < 0) {
+                throw new IllegalArgumentException(what + ": expected a whole number from 0");
+            }
+            versions.add(parser.longValue());
+        }
+        return versions.stream().mapToLong(Long::longValue).toArray();
     }
 
     private List<String> readKeys(XContentParser parser) throws IOException {

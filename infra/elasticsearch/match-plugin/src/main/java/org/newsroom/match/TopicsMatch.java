@@ -12,11 +12,11 @@ import java.util.Map;
 
 /**
  * A batch the bulk write has just indexed, matched against a registered topic set: the batch read from the index's
- * shard (ShardBatch), the topics worth running picked from its terms (TopicFiling), and only those run, each on its
+ * shard (ShardBatch: refreshed unless each document is readable at its version already), the topics worth running picked from its terms (TopicFiling), and only those run, each on its
  * candidates. An unknown set (never registered on this node, dropped, or the mapping changed since) is a 409: the
  * client registers it and asks again.
  */
-record TopicsMatch(List<String> ids, String topics, TopicRegistry registry) implements MatchWork {
+record TopicsMatch(List<String> ids, long[] versions, String topics, TopicRegistry registry) implements MatchWork {
 
     @Override
     public void run(IndexService index, XContentBuilder out) throws Exception {
@@ -28,16 +28,17 @@ record TopicsMatch(List<String> ids, String topics, TopicRegistry registry) impl
                 RestStatus.CONFLICT
             );
         }
-        ShardBatch.read(index, ids, batch -> answer(out, filing, batch, started));
+        ShardBatch.read(index, ids, versions, batch -> answer(out, filing, batch, started));
     }
 
     private Void answer(XContentBuilder out, TopicFiling filing, BatchView batch, long started) throws IOException {
-        long indexed = System.nanoTime();
+        long readable = System.nanoTime();
         IndexTopics.Result result = IndexTopics.match(filing, batch);
         long done = System.nanoTime();
         out.startObject();
-        out.field("took", (done - started) / 1_000_000).field("refresh_took", (indexed - started) / 1_000_000);
-        out.field("match_took", (done - indexed) / 1_000_000);
+        out.field("took", (done - started) / 1_000_000).field("refresh_took", batch.refreshNanos() / 1_000_000);
+        out.field("refreshed", batch.refreshed());
+        out.field("match_took", (done - readable) / 1_000_000);
         out.field("docs", ids.size()).field("found", batch.size());
         out.field("topics", filing.size()).field("candidates", result.candidates()).field("run", result.run());
         out.startObject("matches");
