@@ -36,12 +36,14 @@ final class Runs {
     private final int[][] linksOf; // atom number -> its links' numbers (null: not a run, or a link too wide to note)
     private final int[][] rest; // atom number -> a run of three terms or more: its later terms, each with its offset
     private final int[][] longerFrom; // link number -> the runs of three terms or more that begin with it
+    private final long[] gapsFrom; // term number -> a bit per gap (0 to 63) some link beginning with it has
 
     Runs(List<Term> terms, List<int[]> atoms) {
         this.terms = terms;
         this.atoms = atoms;
         this.linksOf = new int[atoms.size()][];
         this.rest = new int[atoms.size()][];
+        this.gapsFrom = new long[terms.size()];
         Map<Integer, List<Integer>> longer = new HashMap<>();
         for (int atom = 0; atom < atoms.size(); atom++) {
             int[] parts = atoms.get(atom);
@@ -55,6 +57,9 @@ final class Runs {
             long[] own = linksOfRun(parts);
             if (own != null) {
                 linksOf[atom] = Arrays.stream(own).mapToInt(this::number).toArray();
+                for (long link : own) {
+                    gapsFrom[(int) (link >>> (TERM_BITS + GAP_BITS))] |= gapBit((int) (link & ((1 << GAP_BITS) - 1)));
+                }
                 int gap = Arrays.stream(own).mapToInt(link -> (int) (link & ((1 << GAP_BITS) - 1))).max().orElse(0);
                 widest.merge(field, gap, Math::max);
                 if (parts.length > 4) {
@@ -108,6 +113,11 @@ final class Runs {
             out[k] = link(first, second, gap);
         }
         return out;
+    }
+
+    /** A gap's bit in `gapsFrom`: gaps past 63 share the last bit (they are rare: looked up whenever it is set). */
+    private static long gapBit(int gap) {
+        return 1L << Math.min(gap, 63);
     }
 
     private static long link(int first, int second, int gap) {
@@ -175,12 +185,15 @@ final class Runs {
         private void note(int slot, Tokens held, int widest) {
             for (int position = 0; position < held.length; position++) {
                 int first = held.at[position];
-                if (first < 0) {
-                    continue;
+                if (first < 0 || (held.crowded == null && gapsFrom[first] == 0)) {
+                    continue; // no link begins with this term (a crowded place may hold another that does)
                 }
                 for (int gap = held.crowded == null ? 1 : 0; gap <= widest && position + gap < held.length; gap++) {
                     int second = held.at[position + gap];
                     if (second >= 0 && held.crowded == null) {
+                        if ((gapsFrom[first] & gapBit(gap)) == 0) {
+                            continue; // no link of this term has this gap: no lookup
+                        }
                         noteLink(slot, held, position, link(first, second, gap));
                     } else if (second >= 0) {
                         for (int a : held.termsAt(position)) {
