@@ -196,9 +196,10 @@ def scrape(stack: Stack) -> dict[str, float]:
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             out[sample.name] = out.get(sample.name, 0.0) + sample.value
-            if "step" in sample.labels:
-                named = f"{sample.name}:{sample.labels['step']}"
-                out[named] = out.get(named, 0.0) + sample.value
+            for label in ("step", "refreshed"):
+                if label in sample.labels:
+                    named = f"{sample.name}:{sample.labels[label]}"
+                    out[named] = out.get(named, 0.0) + sample.value
     return out
 
 
@@ -270,6 +271,8 @@ def cost_level(stack: Stack, gen: ArticleGenerator, sizes: Sizes, topics: int, b
         if batches
         else None,
         "es_refreshes": int(refresh_n),
+        "batches_refreshed": int(delta.get("newsroom_topic_match_refreshes_total:yes", 0.0)),  # by the matching
+        "batches_unrefreshed": int(delta.get("newsroom_topic_match_refreshes_total:no", 0.0)),  # readable already
         "es_ms_per_refresh": round(refresh_ms / refresh_n, 1) if refresh_n else None,
         "match_share_of_batch_time": round(match_s / task_s, 3) if task_s else None,
         "match_share_without_refresh": round((match_s - refresh_s) / task_s, 3) if task_s else None,
@@ -499,20 +502,22 @@ def markdown(t: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Where a batch's matching goes: Elasticsearch's refreshes of the index during the runs (the match plugin "
-        "refreshes the shard once per batch before reading it; the 1 s schedule adds the rest), and the matching of "
+        "Where a batch's matching goes: Elasticsearch's refreshes of the index during the runs (its 1 s schedule, and "
+        "those the matching asked for: with topics the bulk write waits for the scheduled refresh and the batch is "
+        "refreshed only when it is not readable at its versions, ADR 0034), and the matching of "
         "the last batch-sized set of articles redone in the bench process both ways: the match plugin's whole request "
         "(its refresh, its candidates from the batch's terms, its topics run), and, for comparison, the msearch way's "
         "candidate index in Python, then its msearch without its refresh (the Python candidates are the msearch way's):",
         "",
-        "| topics | ES refreshes (ms each) | sample articles | topics with candidates (Python) | candidate pairs "
-        "| matches | candidates (Python) | plugin | msearch |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| topics | ES refreshes (ms each) | batches refreshed by the matching | sample articles "
+        "| topics with candidates (Python) | candidate pairs | matches | candidates (Python) | plugin | msearch |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for lv in t["levels"]:
         b = lv.get("breakdown") or {}
         lines.append(
-            f"| {lv['topics']:,} | {lv.get('es_refreshes')} ({lv.get('es_ms_per_refresh')}) | {b.get('docs', '—')} "
+            f"| {lv['topics']:,} | {lv.get('es_refreshes')} ({lv.get('es_ms_per_refresh')}) "
+            f"| {refreshed_of(lv)} | {b.get('docs', '—')} "
             f"| {b.get('topics_with_candidates', '—')} | {b.get('candidate_pairs', '—')} | {b.get('matched_pairs', '—')} "
             f"| {b.get('candidates_ms', '—')} ms | {b.get('plugin_ms', '—')} ms | {b.get('msearch_ms', '—')} ms |"
         )
@@ -536,6 +541,12 @@ def markdown(t: dict[str, Any]) -> str:
         ]
     lines += ["", "![matching cost](topics-cost.png)", "", "![delivery latency](topics-latency.png)", ""]
     return "\n".join(lines)
+
+
+def refreshed_of(level: dict[str, Any]) -> str:
+    """ "n of m": the batches the matching refreshed the index for, of those it matched ("—" without topics)."""
+    yes, no = level.get("batches_refreshed"), level.get("batches_unrefreshed")
+    return "—" if yes is None or not (yes or no) else f"{yes} of {yes + no}"
 
 
 def draw(t: dict[str, Any], out_dir: Path) -> None:
