@@ -69,12 +69,7 @@ class Settings(BaseSettings):
     task_events: bool = Field(
         False, description="Workers publish Celery task events from the start (Flower turns them on while it runs)."
     )
-    indexer_concurrency: int = Field(
-        8,
-        description="Bulk requests one indexer process may have in flight at once. With topics saved each waits for the "
-        "index's scheduled refresh (up to 1 s, docs/adr/0034), and a batch is flushed every INDEX_BATCH_WAIT_S: about "
-        "(bulk + wait + matching) / INDEX_BATCH_WAIT_S threads keep up whatever the rate (with 2 the rate fell by a third).",
-    )
+    indexer_concurrency: int = Field(2, description="Bulk requests one indexer process may have in flight at once.")
     index_outage_hold_s: float = Field(
         60.0,
         description="While Elasticsearch cannot be reached, how long the indexer holds a batch waiting for it before "
