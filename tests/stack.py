@@ -98,10 +98,10 @@ class Stack:
         argv += ["--loglevel", "INFO", "-n", f"{name}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
         return self.start(name, argv)
 
-    def start_indexer(self, name: str = "indexer") -> subprocess.Popen[bytes]:
+    def start_indexer(self, name: str = "indexer", env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         argv = [str(BIN / "celery"), "-A", "services.indexer.app", "worker", "--loglevel", "INFO"]
         argv += ["-n", f"{name}-{self.namespace}@%h", "--without-mingle", "--without-gossip"]
-        return self.start(name, argv)
+        return self.start(name, argv, env)
 
     def start_beat(self, name: str = "beat") -> subprocess.Popen[bytes]:
         """Celery beat (feed ticks, in-flight sweeps), its schedule file in this stack's log folder."""

@@ -101,8 +101,9 @@ BULK_DOCUMENTS = Histogram(
 )
 BULK_DURATION = Histogram(
     "newsroom_es_bulk_duration_seconds",
-    "Latency of one Elasticsearch bulk request (with topics saved, up to the index's 1 s refresh interval of it is the "
-    "wait for the scheduled refresh that makes the batch readable to matching: docs/adr/0034).",
+    "Latency of one Elasticsearch bulk request (with TOPIC_MATCH_AFTER_REFRESH and topics saved, up to the index's 1 s "
+    "refresh interval of it is the wait for the scheduled refresh that makes the batch readable to matching: "
+    "docs/adr/0034).",
     buckets=LATENCY_BUCKETS,
 )
 ACCEPTED_TO_SEARCHABLE = Histogram(
@@ -131,7 +132,8 @@ TOPIC_MATCH_STEP = Histogram(
 TOPIC_MATCH_REFRESHES = Counter(
     "newsroom_topic_match_refreshes_total",
     "Batches matched, by whether Elasticsearch refreshed the index to read them (yes) or found them readable already "
-    "(no: the bulk write waited for the scheduled refresh, docs/adr/0034-matching-after-the-scheduled-refresh.md).",
+    "(no: a scheduled refresh came first, or with TOPIC_MATCH_AFTER_REFRESH the bulk write waited for it; "
+    "docs/adr/0034-matching-after-the-scheduled-refresh.md).",
     ["refreshed"],
 )
 TOPIC_MATCH_ERRORS = Counter(

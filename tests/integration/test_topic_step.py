@@ -55,7 +55,9 @@ def refreshes() -> dict[str, float]:
 def test_a_batch_the_bulk_write_left_searchable_is_matched_without_a_refresh_of_its_own(way: str) -> None:
     """With topics, the indexer's bulk write waits for the scheduled refresh (ADR 0034): the batch is then matched as
     that refresh left it, whichever way, and the step says so on /metrics."""
-    settings = Settings(namespace=f"test-wait-{uuid.uuid4().hex[:6]}", topic_verify=way)
+    settings = Settings(
+        namespace=f"test-wait-{uuid.uuid4().hex[:6]}", topic_verify=way, topic_match_after_refresh=True, indexer_concurrency=8
+    )
     es, client = make_client(settings), connect(settings)
     alias = ensure_index(es, settings)
     try:
@@ -79,8 +81,8 @@ def test_a_batch_the_bulk_write_left_searchable_is_matched_without_a_refresh_of_
             client.delete(key)
 
 
-def test_without_topics_or_with_the_setting_off_the_bulk_write_does_not_wait() -> None:
-    settings = Settings(namespace=f"test-nowait-{uuid.uuid4().hex[:6]}", topic_match_after_refresh=False)
+def test_by_default_the_bulk_write_does_not_wait_for_the_refresh() -> None:
+    settings = Settings(namespace=f"test-nowait-{uuid.uuid4().hex[:6]}")
     es, client = make_client(settings), connect(settings)
     alias = ensure_index(es, settings)
     try:
