@@ -30,6 +30,7 @@ from services.search.topic_params import checked_query
 from shared.delivery.inflight import InFlight
 from shared.topics.keys import TopicKeys, WebhookKeys
 from shared.topics.matcher import Matcher
+from shared.topics.notify import Match, MatchLog
 from shared.topics.stems import EngineStems
 from shared.topics.store import TopicStore
 from tests.bench import ingest
@@ -173,6 +174,7 @@ def breakdown(stack: Stack, store: TopicStore, batch: int) -> dict[str, Any]:
     in_engine = matcher.match(stack.es, alias, docs, group, in_engine=True)  # candidates and all, in the engine
     plugin_s = time.perf_counter() - started
     assert {(t["id"], d["id"]) for t, d in in_engine} == {(t["id"], d["id"]) for t, d in pairs}, "the two ways disagree"
+    record_s = record_alone(stack, in_engine)
     started = time.perf_counter()
     stack.es.indices.refresh(index=alias)  # nothing new to refresh here: the request's floor, not the indexer's refresh
     return {
@@ -184,8 +186,20 @@ def breakdown(stack: Stack, store: TopicStore, batch: int) -> dict[str, Any]:
         "candidates_first_ms": round(1000 * cold_s, 1),
         "msearch_ms": round(1000 * max(0.0, verify_s), 1),
         "plugin_ms": round(1000 * max(0.0, plugin_s), 1),
+        "record_ms": round(1000 * record_s, 1),
         "idle_refresh_ms": round(1000 * (time.perf_counter() - started), 1),
     }
+
+
+def record_alone(stack: Stack, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> float:
+    """Seconds to record these matches as new ones, the indexer's script in a scratch namespace of the same Redis."""
+    scratch = stack.settings.model_copy(update={"namespace": f"{stack.settings.namespace}-scratch"})
+    started = time.perf_counter()
+    MatchLog(stack.redis, scratch).record([Match(topic, doc, 0) for topic, doc in pairs], "2026-01-01T00:00:00Z")
+    took = time.perf_counter() - started
+    for key in stack.redis.scan_iter(f"{scratch.redis_key()}:*", count=1000):
+        stack.redis.delete(key)
+    return took
 
 
 def scrape(stack: Stack) -> dict[str, float]:
@@ -280,6 +294,9 @@ def cost_level(stack: Stack, gen: ArticleGenerator, sizes: Sizes, topics: int, b
         "match_s": round(match_s, 2),
         "matches_per_article": round(delta.get("newsroom_topic_matches_total", 0.0) / articles, 3) if articles else 0.0,
         "cpu": meter.summary(),
+        "cpu_ms_per_article": round(1000 * sum(s for p, s in meter.used.items() if p != "load client") / articles, 2)
+        if articles
+        else None,
     }
 
 
@@ -507,11 +524,16 @@ def markdown(t: dict[str, Any]) -> str:
         "refreshed only when it is not readable at its versions, ADR 0034), and the matching of "
         "the last batch-sized set of articles redone in the bench process both ways: the match plugin's whole request "
         "(its refresh, its candidates from the batch's terms, its topics run), and, for comparison, the msearch way's "
-        "candidate index in Python, then its msearch without its refresh (the Python candidates are the msearch way's):",
+        "candidate index in Python, then its msearch without its refresh (the Python candidates are the msearch way's); "
+        "then its matches recorded as new ones in a scratch namespace of the same Redis. The last column sets what "
+        "matching costs alone, an article, against the CPU the whole pipeline spent an article during the runs (ingest, "
+        "workers, indexer, search, Elasticsearch and Redis): the work matching adds, where the share of the indexer's "
+        "batch time also counts its waiting for two cores shared by everything:",
         "",
         "| topics | ES refreshes (ms each) | batches refreshed by the matching | sample articles "
-        "| topics with candidates (Python) | candidate pairs | matches | candidates (Python) | plugin | msearch |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| topics with candidates (Python) | candidate pairs | matches | candidates (Python) | plugin | msearch "
+        "| recording | plugin and recording an article, of the pipeline's CPU an article |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for lv in t["levels"]:
         b = lv.get("breakdown") or {}
@@ -519,7 +541,8 @@ def markdown(t: dict[str, Any]) -> str:
             f"| {lv['topics']:,} | {lv.get('es_refreshes')} ({lv.get('es_ms_per_refresh')}) "
             f"| {refreshed_of(lv)} | {b.get('docs', '—')} "
             f"| {b.get('topics_with_candidates', '—')} | {b.get('candidate_pairs', '—')} | {b.get('matched_pairs', '—')} "
-            f"| {b.get('candidates_ms', '—')} ms | {b.get('plugin_ms', '—')} ms | {b.get('msearch_ms', '—')} ms |"
+            f"| {b.get('candidates_ms', '—')} ms | {b.get('plugin_ms', '—')} ms | {b.get('msearch_ms', '—')} ms "
+            f"| {b.get('record_ms', '—')} ms | {work_share(lv)} |"
         )
     lat = t.get("latency")
     if lat:
@@ -541,6 +564,16 @@ def markdown(t: dict[str, Any]) -> str:
         ]
     lines += ["", "![matching cost](topics-cost.png)", "", "![delivery latency](topics-latency.png)", ""]
     return "\n".join(lines)
+
+
+def work_share(level: dict[str, Any]) -> str:
+    """The matching's own work an article (the plugin's request and the recording, each alone on the sample batch),
+    against what the whole pipeline spent an article in CPU during the level's runs (every process measured)."""
+    b, cpu = level.get("breakdown") or {}, level.get("cpu_ms_per_article")
+    if not b.get("docs") or not cpu or "record_ms" not in b:
+        return "—"
+    alone = (b["plugin_ms"] + b["record_ms"]) / b["docs"]
+    return f"{alone:.2f} of {cpu:g} ms ({alone / cpu:.0%})"
 
 
 def refreshed_of(level: dict[str, Any]) -> str:
