@@ -71,9 +71,8 @@ class TopicStep:
     def waits_for_refresh(self) -> bool:
         """Whether the bulk write should wait for the engine's scheduled refresh (refresh=wait_for), so that the batch
         is readable for matching without a refresh of its own (ADR 0034): with TOPIC_MATCH_AFTER_REFRESH, when there
-        are topics to match. Judged by
-        the matcher last built, without a request, so a batch that just missed a change of topics waits, or is
-        refreshed, needlessly once."""
+        are topics to match. Judged by the matcher last built, without a request, so a batch that just missed a change
+        of topics waits, or is refreshed, needlessly once."""
         built = self._matcher
         return self.settings.topic_match_after_refresh and built is not None and bool(built.topics)
 

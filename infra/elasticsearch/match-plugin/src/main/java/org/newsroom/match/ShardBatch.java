@@ -28,10 +28,10 @@ import java.util.List;
  * A batch the bulk write has just indexed, read where it was written: the index's one shard, so that the batch's terms
  * are those of the bulk write's own analysis, with no second one. The shard is refreshed first (the refresh a search of
  * the batch would need) unless the batch is readable already: with the batch's versions, each document found live at
- * its version or a newer one. The indexer's bulk write waits for the engine's scheduled refresh when topics are matched
- * (refresh=wait_for), so that a batch most often is, and a refresh of every batch, the largest step of matching, is
- * not paid on top of the schedule's (docs/adr/0034). An index of several shards, or whose shard is not on this node, is
- * a 400 saying so: the caller matches that batch another way.
+ * its version or a newer one (an older copy's text must never match). A scheduled refresh may have come first; with
+ * TOPIC_MATCH_AFTER_REFRESH the indexer's bulk write waits for one (refresh=wait_for), so that no batch needs a refresh
+ * of its own (docs/adr/0034). An index of several shards, or whose shard is not on this node, is a 400 saying so: the
+ * caller matches that batch another way.
  */
 final class ShardBatch {
     private ShardBatch() {}

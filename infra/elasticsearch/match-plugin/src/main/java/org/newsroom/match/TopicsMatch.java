@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * A batch the bulk write has just indexed, matched against a registered topic set: the batch read from the index's
- * shard (ShardBatch: refreshed unless each document is readable at its version already), the topics worth running picked from its terms (TopicFiling), and only those run, each on its
- * candidates. An unknown set (never registered on this node, dropped, or the mapping changed since) is a 409: the
- * client registers it and asks again.
+ * shard (ShardBatch: refreshed unless each document is readable at its version already), the topics worth running
+ * picked from its terms (TopicFiling), and only those run, each on its candidates. An unknown set (never registered
+ * on this node, dropped, or the mapping changed since) is a 409: the client registers it and asks again.
  */
 record TopicsMatch(List<String> ids, long[] versions, String topics, TopicRegistry registry) implements MatchWork {
 
