@@ -29,13 +29,15 @@ real_run = TopicStep.run
 calls = itertools.count(1)
 
 
-def run_then_die(self: TopicStep, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]]) -> int:
+def run_then_die(
+    self: TopicStep, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]], *more: Any
+) -> int:
     if written and next(calls) == KILL_AT:
         log.warning("%s %s", KILLED_LINE, " ".join(sorted(item.id for item in written)))
         for handler in logging.getLogger().handlers:
             handler.flush()
         os.kill(os.getpid(), signal.SIGKILL)
-    return real_run(self, es, written, documents)
+    return real_run(self, es, written, documents, *more)  # `more`: whatever else the task passes the step
 
 
 TopicStep.run = run_then_die  # type: ignore[method-assign]
