@@ -291,7 +291,7 @@ class Settings(BaseSettings):
         description="With topics saved, the indexer's bulk write waits for the index's scheduled refresh (refresh=wait_for) "
         "and matching reads the batch as that refresh left it, instead of refreshing the index once more for each batch: "
         "about a fifth of the refreshes, for up to 1 s more before a match is known. Needs INDEXER_CONCURRENCY of at least "
-        "1.5 s / INDEX_BATCH_WAIT_S (8 at 0.2 s), the threads that keep batches moving while each waits "
+        f"{WAITING_BATCH_S:g} s / INDEX_BATCH_WAIT_S (8 at 0.2 s), the threads that keep batches moving while each waits "
         "(docs/adr/0034-matching-after-the-scheduled-refresh.md).",
     )
     topic_verify: Literal["auto", "plugin", "msearch"] = Field(

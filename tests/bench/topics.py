@@ -520,8 +520,8 @@ def markdown(t: dict[str, Any]) -> str:
     lines += [
         "",
         "Where a batch's matching goes: Elasticsearch's refreshes of the index during the runs (its 1 s schedule, and "
-        "those the matching asked for: with topics the bulk write waits for the scheduled refresh and the batch is "
-        "refreshed only when it is not readable at its versions, ADR 0034), and the matching of "
+        "those the matching asked for: a batch is refreshed unless it is readable at its versions already, and with "
+        "TOPIC_MATCH_AFTER_REFRESH the bulk write waits for the scheduled refresh instead, ADR 0034), and the matching of "
         "the last batch-sized set of articles redone in the bench process both ways: the match plugin's whole request "
         "(its refresh, its candidates from the batch's terms, its topics run), and, for comparison, the msearch way's "
         "candidate index in Python, then its msearch without its refresh (the Python candidates are the msearch way's); "

@@ -174,9 +174,9 @@ def test_a_node_drops_the_topics_of_an_index_that_leaves_it_or_is_mapped_anew(no
 def test_a_batch_readable_at_its_versions_is_matched_without_a_refresh_and_an_older_copy_never(
     node: tuple[Elasticsearch, str],
 ) -> None:
-    """The indexer's bulk write waits for the scheduled refresh (ADR 0034): the plugin then reads the batch as that
-    refresh left it. It must refresh when the batch is not readable yet, above all when an older copy of an article is:
-    matching that copy would send the story's old text to the topics."""
+    """A batch the scheduled refresh made readable (or, with TOPIC_MATCH_AFTER_REFRESH, the bulk write waited for) is
+    read as that refresh left it (ADR 0034). The plugin must refresh when the batch is not readable yet, above all when
+    an older copy of an article is: matching that copy would send the story's old text to the topics."""
     es = node[0]
     settings = Settings(namespace=f"test-fresh-{uuid.uuid4().hex[:6]}")
     alias = ensure_index(es, settings)
