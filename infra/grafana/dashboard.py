@@ -187,7 +187,18 @@ ROWS: list[tuple[str, list[dict]]] = [
                     ("sum(rate(newsroom_topic_match_errors_total[5m]))", "topic searches refused"),
                 ],
                 "ops",
-                desc="New (topic, story) matches recorded by the indexer; a refused topic search is skipped (docs/topics.md).",
+                desc="New (topic, story) matches recorded by the outbox's fan-out; a refused topic search is skipped "
+                "(docs/topics.md).",
+            ),
+            panel(
+                "Matches outbox",
+                [
+                    ("max(newsroom_topic_outbox_entries)", "batches staged"),
+                    ("max(newsroom_topic_outbox_oldest_seconds)", "oldest, seconds"),
+                    ("max(newsroom_topic_outbox_dead_letters)", "dead-lettered"),
+                ],
+                desc="Batches of matches the indexer staged and its fan-out has not applied yet; TopicOutboxStalled fires "
+                "when the oldest waits over a minute (docs/topics.md#the-matches-outbox).",
             ),
             panel(
                 "Matching time per batch",
@@ -202,7 +213,7 @@ ROWS: list[tuple[str, list[dict]]] = [
                 ],
                 "s",
                 desc="Per indexed batch: the engine's refresh of the batch, its matching, the request's transport and "
-                "the recording of new matches (docs/topics.md#metrics).",
+                "the staging of its matches in the outbox (docs/topics.md#metrics).",
             ),
             panel(
                 "Webhook deliveries",

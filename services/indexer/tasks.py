@@ -14,9 +14,11 @@ from typing import Any
 
 import redis
 import structlog
+from celery import signals
 from celery_batches import SimpleRequest
 from elasticsearch import ApiError as EsApiError
 from elasticsearch import Elasticsearch, TransportError
+from prometheus_client import REGISTRY
 
 from services.indexer.batch import Item, Plan, Settlement, all_retryable, newest_per_article, settle
 from services.indexer.consumer import SettledBatches
@@ -35,6 +37,7 @@ from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index_documents
 from shared.redis_client import connect
 from shared.settings import get_settings
+from shared.topics.fan_out import FanOut, OutboxCollector
 from shared.topics.matcher import MatchingFailed
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,13 @@ def redis_client() -> redis.Redis:
 @lru_cache(maxsize=1)
 def topic_step() -> TopicStep:
     return TopicStep(redis_client(), settings)
+
+
+@signals.worker_ready.connect
+def start_fan_out(**_: Any) -> None:
+    """Once the worker consumes: the matches outbox's fan-out, a thread of this process, and the outbox's gauges."""
+    REGISTRY.register(OutboxCollector(redis_client(), settings))
+    FanOut(redis_client(), settings).start()
 
 
 @app.task(

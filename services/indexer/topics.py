@@ -1,6 +1,7 @@
 """The indexer's topic step: after a batch's bulk write and before it is acknowledged, match its new articles against
-every topic and record each new match (shared/topics/). A failure here sends the batch back to the queue whole:
-writing it again is harmless, and the matched sets make a second matching record nothing twice."""
+every topic and stage the matches in the outbox (shared/topics/), which the fan-out applies. A failure here sends the
+batch back to the queue whole: writing it again is harmless, and the matched sets make a second matching record
+nothing twice."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from elasticsearch import Elasticsearch
 
 from services.indexer.batch import Item
 from shared.delivery.status import now_iso
-from shared.observability.metrics import TOPIC_MATCH_DURATION, TOPIC_MATCH_STEP, TOPIC_MATCHES
+from shared.observability.metrics import TOPIC_MATCH_DURATION, TOPIC_MATCH_STEP
 from shared.settings import Settings
 from shared.topics.matcher import Matcher
 from shared.topics.notify import Match, MatchLog
@@ -77,8 +78,8 @@ class TopicStep:
         return self.settings.topic_match_after_refresh and built is not None and bool(built.topics)
 
     def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]], searchable: bool = False) -> int:
-        """Match the written articles (`searchable`: the bulk write waited until a refresh made them searchable); the
-        number of new matches recorded."""
+        """Match the written articles (`searchable`: the bulk write waited until a refresh made them searchable) and
+        stage the matches in the outbox; how many (the fan-out finds which are new)."""
         matcher = self.matcher(es)
         if not matcher.topics or not written:
             return 0
@@ -89,9 +90,9 @@ class TopicStep:
         in_engine = self.in_engine(es)
         pairs = matcher.match(es, alias, docs, group, in_engine, not searchable, self.plugin_missing, versions)
         with TOPIC_MATCH_STEP.labels("record").time():
-            added = self.log.record([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
-        TOPIC_MATCHES.inc(added)
+            self.log.stage([Match(topic, doc, versions[doc["id"]]) for topic, doc in pairs], now_iso())
         TOPIC_MATCH_DURATION.observe(time.perf_counter() - started)
         if pairs:
-            log.info("batch of %d matched %d topic(s): %d new match(es)", len(written), len({t["id"] for t, _ in pairs}), added)
-        return added
+            topics = len({t["id"] for t, _ in pairs})
+            log.info("batch of %d matched %d topic(s): %d match(es) staged", len(written), topics, len(pairs))
+        return len(pairs)

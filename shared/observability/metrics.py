@@ -113,11 +113,12 @@ ACCEPTED_TO_SEARCHABLE = Histogram(
     buckets=FRESHNESS_BUCKETS,
 )
 TOPIC_MATCHES = Counter(
-    "newsroom_topic_matches_total", "New topic matches recorded (an event each; a delivery too when the topic has a webhook)."
+    "newsroom_topic_matches_total",
+    "New topic matches recorded by the outbox's fan-out (an event each; a delivery too when the topic has a webhook).",
 )
 TOPIC_MATCH_DURATION = Histogram(
     "newsroom_topic_match_duration_seconds",
-    "Seconds the indexer spent matching one batch against the topics (refresh, candidates, msearch, recording).",
+    "Seconds the indexer spent matching one batch against the topics (refresh, candidates, msearch, staging).",
     buckets=LATENCY_BUCKETS,
 )
 TOPIC_MATCH_STEP = Histogram(
@@ -125,7 +126,7 @@ TOPIC_MATCH_STEP = Histogram(
     "Of a batch's matching, the seconds of one step: refresh (Elasticsearch making the batch readable, the refresh "
     "the 1 s schedule would otherwise do), candidates (Python's candidate index, without the match plugin), engine "
     "(the plugin's own matching, or the msearch), transport (the plugin's round trip beyond its own time: queueing, "
-    "HTTP, JSON), record (the matches written to Redis).",
+    "HTTP, JSON), record (the matches staged in Redis: one outbox entry; the fan-out applies it apart).",
     ["step"],
     buckets=LATENCY_BUCKETS,
 )

@@ -3,7 +3,9 @@
 Topics: `topics` (hash id -> JSON record), `topics:owner:<owner>` (set of the owner's ids; `-` without API keys),
 `topics:version` (a counter bumped by every change, so the indexer knows when to rebuild its matcher).
 Matches: `topics:events:<id>` (stream of match events, the SSE backlog), `topics:matched:<id>` (sorted set of the
-article ids already matched, so a redelivered batch or a near-duplicate never notifies twice).
+article ids already matched, so a redelivered batch or a near-duplicate never notifies twice), `topics:outbox`
+(stream: each batch's matches, staged by the indexer until the fan-out applies them), `topics:outbox:dead` (list of
+the entries the record script refused, with the reason).
 Webhooks: `webhooks:deliveries` (hash delivery id -> JSON), `webhooks:due` (sorted set delivery id -> when next due,
 epoch seconds), `webhooks:wake` (list the deliverer blocks on), `webhooks:dead` (dead-lettered deliveries),
 and per endpoint (`webhooks:endpoint:<sha>`) its failure streak and pause.
@@ -39,6 +41,14 @@ class TopicKeys:
 
     def matched(self, topic_id: str) -> str:
         return self.settings.redis_key("topics", "matched", topic_id)
+
+    @property
+    def outbox(self) -> str:
+        return self.settings.redis_key("topics", "outbox")
+
+    @property
+    def outbox_dead(self) -> str:
+        return self.settings.redis_key("topics", "outbox", "dead")
 
 
 @dataclass(frozen=True)

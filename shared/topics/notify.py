@@ -1,11 +1,12 @@
-"""Recording a batch's matches in Redis, each exactly once, in one atomic script (docs/topics.md).
+"""Recording a batch's matches in Redis, each exactly once: staged in the outbox, then applied by one atomic script.
 
-For every (topic, article) match the script adds the article to the topic's matched set (NX: an article already
-matched, a redelivered batch or a near-duplicate counted under its original's id, changes nothing); a new one
-becomes an event on the topic's stream (the SSE backlog, trimmed to about TOPIC_EVENTS_BACKLOG) and, when the
-topic has a webhook, a delivery due now (shared/webhooks/). Being one script, a match is recorded whole or not at
-all: the indexer runs it before it acknowledges the batch, so a process killed at any point leaves the batch to be
-written and matched again, and the matched set makes that second run add nothing.
+The indexer stages a batch's matches as one entry of the matches outbox (a Redis stream) before it acknowledges the
+batch, and goes on; the outbox's fan-out (shared/topics/fan_out.py) applies each entry with the record script. For
+every (topic, article) match the script adds the article to the topic's matched set (NX: an article already matched,
+a redelivered batch or a near-duplicate counted under its original's id, changes nothing); a new one becomes an event
+on the topic's stream (the SSE backlog, trimmed to about TOPIC_EVENTS_BACKLOG) and, when the topic has a webhook, a
+delivery due now (shared/webhooks/). The script deletes its entry from the outbox first and does nothing if it was
+gone: an entry is applied whole, once, or not yet, whichever process dies when (docs/adr/0035).
 """
 
 from __future__ import annotations
@@ -23,20 +24,24 @@ from shared.topics.keys import TopicKeys, WebhookKeys
 # Each article's summary and each topic's fields are sent once, and the matches as one string of number pairs: a
 # batch of 200 articles at 10,000 topics has some 2,800 matches, and sending each its own event body was 17,000
 # arguments, each packed by the client and read by the script.
-# KEYS: deliveries, due, wake, then per topic: matched set, events stream.
-# ARGV: backlog, matched max, now (s), now (ms), matched at (JSON), articles, topics, matches ("article topic ...",
-# each numbered from 1), then per article: article key, summary (JSON), accepted (ms); per topic: id, webhook URL
-# (JSON; '' without one). Returns the number of new matches.
+# KEYS: outbox, deliveries, due, wake, then per topic: matched set, events stream.
+# ARGV: the outbox entry's id, backlog, matched max, now (s), now (ms), matched at (JSON), articles, topics, matches
+# ("article topic ...", each numbered from 1), then per article: article key, summary (JSON), accepted (ms); per
+# topic: id, webhook URL (JSON; '' without one). Returns the number of new matches, or -1 when the entry was gone
+# (another fan-out applied it).
 _RECORD = """
-local backlog, matched_max, now, now_ms, matched_at = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
-local articles, topics = tonumber(ARGV[6]), tonumber(ARGV[7])
-local first_topic = 9 + 3 * articles
+if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then
+  return -1
+end
+local backlog, matched_max, now, now_ms, matched_at = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local articles, topics = tonumber(ARGV[7]), tonumber(ARGV[8])
+local first_topic = 10 + 3 * articles
 local added, delivered = 0, false
 local topic_jsons, grown = {}, {}
-for article_digits, topic_digits in string.gmatch(ARGV[8], '(%d+) (%d+)') do
+for article_digits, topic_digits in string.gmatch(ARGV[9], '(%d+) (%d+)') do
   local article_n, topic_n = tonumber(article_digits), tonumber(topic_digits)
-  local a, t = 9 + 3 * (article_n - 1), first_topic + 2 * (topic_n - 1)
-  local matched, events = KEYS[2 + 2 * topic_n], KEYS[3 + 2 * topic_n]
+  local a, t = 10 + 3 * (article_n - 1), first_topic + 2 * (topic_n - 1)
+  local matched, events = KEYS[3 + 2 * topic_n], KEYS[4 + 2 * topic_n]
   local topic, url_json = ARGV[t], ARGV[t + 1]
   if redis.call('ZADD', matched, 'NX', now, ARGV[a]) == 1 then
     grown[topic_n] = matched
@@ -49,10 +54,10 @@ for article_digits, topic_digits in string.gmatch(ARGV[8], '(%d+) (%d+)') do
     local event = redis.call('XADD', events, 'MAXLEN', '~', backlog, '*', 'data', data)
     if url_json ~= '' then
       local delivery = 'evt_' .. topic .. '_' .. event
-      redis.call('HSET', KEYS[1], delivery, '{"id": "' .. delivery .. '", "topic_id": ' .. topic_json .. ', "url": '
+      redis.call('HSET', KEYS[2], delivery, '{"id": "' .. delivery .. '", "topic_id": ' .. topic_json .. ', "url": '
         .. url_json .. ', "body": ' .. cjson.encode(data) .. ', "accepted_ms": ' .. ARGV[a + 2] .. ', "created_ms": '
         .. now_ms .. ', "attempts": 0}')
-      redis.call('ZADD', KEYS[2], now, delivery)
+      redis.call('ZADD', KEYS[3], now, delivery)
       delivered = true
     end
     added = added + 1
@@ -65,8 +70,8 @@ for _, matched in pairs(grown) do
   end
 end
 if delivered then -- one wake for the batch: the deliverer takes whatever is due when it wakes
-  redis.call('LPUSH', KEYS[3], '1')
-  redis.call('LTRIM', KEYS[3], 0, 999)
+  redis.call('LPUSH', KEYS[4], '1')
+  redis.call('LTRIM', KEYS[4], 0, 999)
 end
 return added
 """
@@ -101,14 +106,14 @@ def summary(doc: dict[str, Any]) -> dict[str, Any]:
 
 class MatchLog:
     def __init__(self, client: redis.Redis, settings: Settings) -> None:
-        self.settings = settings
+        self.client, self.settings = client, settings
         self.topics, self.webhooks = TopicKeys(settings), WebhookKeys(settings)
         self._record = client.register_script(_RECORD)
 
-    def record(self, matches: list[Match], matched_at: str) -> int:
-        """The number of matches that were new (an event each, and a delivery when the topic has a webhook)."""
+    def stage(self, matches: list[Match], matched_at: str) -> str | None:
+        """The batch's matches as one outbox entry, to be applied by `apply`; its id (None without matches)."""
         if not matches:
-            return 0
+            return None
         numbered = _Numbered()
         for match in matches:
             numbered.add(match, self.topics)
@@ -116,7 +121,33 @@ class MatchLog:
         head: list[Any] = [self.settings.topic_events_backlog, self.settings.topic_matched_max, f"{now:.3f}", int(now * 1000)]
         head += [json.dumps(matched_at), len(numbered.articles), len(numbered.topics), " ".join(numbered.pairs)]
         keys = [self.webhooks.deliveries, self.webhooks.due, self.webhooks.wake, *numbered.topic_keys]
-        return int(self._record(keys=keys, args=head + numbered.article_args + numbered.topic_args))
+        entry = {"keys": json.dumps(keys), "args": json.dumps(head + numbered.article_args + numbered.topic_args)}
+        return as_text(self.client.xadd(self.topics.outbox, entry))  # type: ignore[arg-type]
+
+    def apply(self, entry_id: str, fields: Any) -> int | None:
+        """Record an outbox entry's matches: the number that were new (an event each, and a delivery when the topic
+        has a webhook), or None when the entry was applied already."""
+        keys, args = json.loads(_field(fields, "keys")), json.loads(_field(fields, "args"))
+        added = int(self._record(keys=[self.topics.outbox, *keys], args=[entry_id, *args]))
+        return None if added < 0 else added
+
+    def record(self, matches: list[Match], matched_at: str) -> int:
+        """Stage and apply at once (the number of new matches): for tools and tests; the indexer only stages."""
+        entry_id = self.stage(matches, matched_at)
+        if entry_id is None:
+            return 0
+        entries: Any = self.client.xrange(self.topics.outbox, entry_id, entry_id)
+        fields = entries[0][1]
+        return self.apply(entry_id, fields) or 0
+
+
+def as_text(value: Any) -> str:
+    """A Redis answer as str, whether the client decodes answers or not."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _field(fields: Any, name: str) -> str:
+    return as_text(fields[name] if name in fields else fields[name.encode()])
 
 
 class _Numbered:

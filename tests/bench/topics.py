@@ -238,12 +238,14 @@ def refreshes(stack: Stack) -> tuple[float, float]:
 
 
 def settled_run(stack: Stack, articles: list[Any], clients: int) -> dict[str, Any]:
-    """(2a)'s run, timed to the last article settled (matched and acknowledged: out of the in-flight ledger) as well
-    as to the last one searchable: a batch can be searchable before its matching ends."""
+    """(2a)'s run, timed to the last article settled (matched and acknowledged: out of the in-flight ledger; its
+    matches applied: out of the outbox) as well as to the last one searchable: a batch can be searchable before its
+    matching ends."""
     ledger, started = InFlight(stack.redis, stack.settings), time.monotonic()
     baseline = ledger.size()  # 0 unless an article of an earlier phase is still being retried
+    outbox = TopicKeys(stack.settings).outbox
     run = ingest.end_to_end(stack.es, stack.settings.index_alias, stack.ingest_url, articles, "json", clients)
-    ingest._wait(lambda: ledger.size() <= baseline, 600)
+    ingest._wait(lambda: ledger.size() <= baseline and not stack.redis.xlen(outbox), 600)
     run["settled_articles_per_s"] = round(run["searchable"] / (time.monotonic() - started), 1)
     return run
 
@@ -397,7 +399,7 @@ def _measure_delivery(
     accepted, sent_rate = send_open_loop(stack.ingest_url, arts, rate)
     ingest.wait_searchable(stack.es, alias, before + len(arts), 180)
     ledger = InFlight(stack.redis, stack.settings)
-    ingest._wait(lambda: ledger.size() == 0, 180)  # every batch matched and its matches recorded
+    ingest._wait(lambda: ledger.size() == 0 and not stack.redis.xlen(TopicKeys(stack.settings).outbox), 180)  # recorded
     outbox = WebhookKeys(stack.settings).due
 
     def settled() -> bool:
