@@ -22,6 +22,7 @@ COMMANDS = [
     "services.cli.feeds",
     "services.cli.dlq",  # dead letters: list and replay (docs/ingest.md, "Dead letters")
     "services.cli.webhooks",  # dead webhook deliveries: list and replay (docs/webhooks.md)
+    "services.cli.matches",  # dead batches of topic matches: list and replay (docs/topics.md)
 ]
 
 

@@ -7,14 +7,9 @@ host does; there is no HTTP API for them (docs/webhooks.md, "Dead list and repla
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import UTC, datetime
 from typing import Any
 
-import redis
-
-from services.cli.client import CliError
-from services.cli.dead_lists import DeadListActions
+from services.cli.dead_lists import DeadListActions, list_in_redis, replay_in_redis, when
 from shared.redis_client import connect
 from shared.settings import get_settings
 from shared.webhooks.schedule import Outbox
@@ -25,46 +20,21 @@ def _outbox() -> Outbox:
     return Outbox(connect(settings), settings)
 
 
-def _when(ms: Any) -> str:
-    return datetime.fromtimestamp(int(ms) / 1000, tz=UTC).isoformat(timespec="seconds") if ms else "-"
-
-
 def run_dead(args: argparse.Namespace) -> int:
-    try:
-        outbox = _outbox()
-        total, items = outbox.dead_count(), outbox.dead(args.limit)
-    except redis.RedisError as exc:
-        raise CliError(f"Redis: {exc}") from exc
-    if args.json:
-        print(json.dumps({"total": total, "items": items}, ensure_ascii=False))
-        return 0
-    print(f"{total} dead webhook deliveries")
-    for item in items:
-        print(
-            f"{item['delivery_id']}  {_when(item.get('dead_ms'))}  topic={item.get('topic_id')}  "
-            f"attempts={item.get('attempts')}  {item.get('reason')}"
-        )
-    return 0
+    outbox = _outbox()
+    return list_in_redis(args, lambda limit: (outbox.dead_count(), outbox.dead(limit)), "dead webhook deliveries", _line)
+
+
+def _line(item: dict[str, Any]) -> str:
+    return (
+        f"{item['delivery_id']}  {when(item.get('dead_ms'))}  topic={item.get('topic_id')}  "
+        f"attempts={item.get('attempts')}  {item.get('reason')}"
+    )
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    if not args.ids and not args.all:
-        print("newsctl webhooks replay: give delivery ids, or --all")
-        return 2
-    try:
-        outbox = _outbox()
-        if args.all:
-            replayed = outbox.replay_all()
-            print(json.dumps({"replayed": len(replayed), "ids": replayed}))
-            return 0
-        code = 0
-        for delivery_id in args.ids:
-            done = outbox.replay(delivery_id)
-            print(json.dumps({"id": delivery_id, "replayed": done}))
-            code = code or (0 if done else 1)
-    except redis.RedisError as exc:
-        raise CliError(f"Redis: {exc}") from exc
-    return code
+    outbox = _outbox()
+    return replay_in_redis(args, "newsctl webhooks replay: give delivery ids, or --all", outbox.replay, outbox.replay_all)
 
 
 def register(subparsers: Any) -> None:

@@ -37,8 +37,9 @@ from shared.es.index import ensure_index
 from shared.es.indexer import bulk_index_documents
 from shared.redis_client import connect
 from shared.settings import get_settings
-from shared.topics.fan_out import FanOut, OutboxCollector
+from shared.topics.fan_out import FanOut
 from shared.topics.matcher import MatchingFailed
+from shared.topics.outbox import OutboxCollector
 
 log = logging.getLogger(__name__)
 settings = get_settings()

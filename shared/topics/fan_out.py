@@ -14,13 +14,10 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import redis
 from prometheus_client import Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
 
 from shared.observability.metrics import LATENCY_BUCKETS, TOPIC_MATCHES
 from shared.settings import Settings
@@ -31,7 +28,6 @@ log = logging.getLogger(__name__)
 ENTRIES_PER_READ = 16  # entries read from the outbox at a time: each is applied by its own script call
 WAIT_MS = 1000  # how long a fan-out blocks for a new entry before looking at its stop flag again
 RETRY_S = 1.0  # after Redis failed it, before the fan-out tries again
-CACHE_S = 5.0  # the outbox's gauges are read from Redis at most this often
 # Errors Redis answers for its own state, not for the entry: the same entry is tried again once Redis is well.
 TRANSIENT = ("OOM", "READONLY", "BUSY", "MASTERDOWN", "LOADING", "TRYAGAIN", "NOREPLICAS", "CLUSTERDOWN")
 
@@ -79,10 +75,10 @@ class FanOut:
 
     def _dead(self, entry_id: str, fields: Any, reason: str) -> int:
         log.error("outbox entry %s refused (%s): moved to the outbox's dead list", entry_id, reason[:300])
-        record = {"id": entry_id, "reason": reason[:1000], "at": time.time()}
-        record |= {as_text(name): as_text(value) for name, value in fields.items()}
+        record: dict[str, Any] = {as_text(name): as_text(value) for name, value in fields.items()}
+        record |= {"reason": reason[:1000], "dead_ms": int(time.time() * 1000)}
         pipe = self.client.pipeline(transaction=True)
-        pipe.lpush(self.keys.outbox_dead, json.dumps(record))
+        pipe.hset(self.keys.outbox_dead, entry_id, json.dumps(record))
         pipe.xdel(self.keys.outbox, entry_id)
         pipe.execute()
         DEAD.inc()
@@ -106,46 +102,3 @@ class FanOut:
         thread = threading.Thread(target=self.run, name="outbox-fan-out", daemon=True)
         thread.start()
         return thread
-
-
-class OutboxCollector(Collector):
-    """`newsroom_topic_outbox_entries`, `newsroom_topic_outbox_oldest_seconds` and `newsroom_topic_outbox_dead_letters`,
-    read from Redis at scrape time (at most every CACHE_S): right whichever indexer is running."""
-
-    def __init__(self, client: redis.Redis, settings: Settings) -> None:
-        self.client, self.keys = client, TopicKeys(settings)
-        self._lock = threading.Lock()
-        self._read_at = 0.0
-        self._cached: tuple[int, float, int] | None = None
-
-    def read(self) -> tuple[int, float, int] | None:
-        with self._lock:
-            if self._cached is None or time.monotonic() - self._read_at > CACHE_S:
-                try:
-                    self._cached = self._from_redis()
-                except redis.RedisError:
-                    self._cached = None  # Redis away: newsroom_dependency_up says so; no stale numbers
-                    return None
-                self._read_at = time.monotonic()
-            return self._cached
-
-    def _from_redis(self) -> tuple[int, float, int]:
-        pipe = self.client.pipeline(transaction=False)
-        pipe.xlen(self.keys.outbox)
-        pipe.xrange(self.keys.outbox, count=1)
-        pipe.llen(self.keys.outbox_dead)
-        entries, oldest, dead = pipe.execute()
-        # A stream entry's id starts with the milliseconds of its XADD: the oldest one's age, without reading it.
-        age = max(0.0, time.time() - int(as_text(oldest[0][0]).split("-")[0]) / 1000) if oldest else 0.0
-        return int(entries), age, int(dead)
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        reading = self.read()
-        if reading is None:
-            return
-        entries, age, dead = reading
-        yield GaugeMetricFamily("newsroom_topic_outbox_entries", "Batches of matches staged, not yet applied.", value=entries)
-        yield GaugeMetricFamily(
-            "newsroom_topic_outbox_oldest_seconds", "Age of the oldest staged batch of matches (0: none).", value=age
-        )
-        yield GaugeMetricFamily("newsroom_topic_outbox_dead_letters", "Outbox entries in the outbox's dead list.", value=dead)

@@ -77,6 +77,9 @@ return added
 """
 
 
+ENTRY_FIELDS = ("keys", "args")  # an outbox entry: the record script's keys but the outbox's, and its arguments but the id
+
+
 @dataclass(frozen=True)
 class Match:
     topic: dict[str, Any]  # the topic's record (shared/topics/store.py)
@@ -121,13 +124,14 @@ class MatchLog:
         head: list[Any] = [self.settings.topic_events_backlog, self.settings.topic_matched_max, f"{now:.3f}", int(now * 1000)]
         head += [json.dumps(matched_at), len(numbered.articles), len(numbered.topics), " ".join(numbered.pairs)]
         keys = [self.webhooks.deliveries, self.webhooks.due, self.webhooks.wake, *numbered.topic_keys]
-        entry = {"keys": json.dumps(keys), "args": json.dumps(head + numbered.article_args + numbered.topic_args)}
+        values = (json.dumps(keys), json.dumps(head + numbered.article_args + numbered.topic_args))
+        entry = dict(zip(ENTRY_FIELDS, values, strict=True))
         return as_text(self.client.xadd(self.topics.outbox, entry))  # type: ignore[arg-type]
 
     def apply(self, entry_id: str, fields: Any) -> int | None:
         """Record an outbox entry's matches: the number that were new (an event each, and a delivery when the topic
         has a webhook), or None when the entry was applied already."""
-        keys, args = json.loads(_field(fields, "keys")), json.loads(_field(fields, "args"))
+        keys, args = (json.loads(_field(fields, name)) for name in ENTRY_FIELDS)
         added = int(self._record(keys=[self.topics.outbox, *keys], args=[entry_id, *args]))
         return None if added < 0 else added
 

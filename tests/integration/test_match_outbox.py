@@ -16,9 +16,10 @@ import redis
 
 from shared.redis_client import connect
 from shared.settings import Settings
-from shared.topics.fan_out import FanOut, OutboxCollector
+from shared.topics.fan_out import FanOut
 from shared.topics.keys import TopicKeys
 from shared.topics.notify import Match, MatchLog
+from shared.topics.outbox import DeadEntries, OutboxCollector
 
 MATCHED_AT = "2026-12-04T15:00:00Z"
 
@@ -81,13 +82,18 @@ def test_an_entry_the_script_refuses_is_dead_lettered_and_the_next_ones_applied(
     match_log.stage([Match({"id": "t-fine"}, doc(2), 0)], MATCHED_AT)
     assert FanOut(client, settings).drain() == 1
     assert event_articles(client, settings, "t-fine") == ["a2"]
-    dead = [json.loads(raw) for raw in client.lrange(keys.outbox_dead, 0, -1)]
-    assert [(d["id"] == broken, d["reason"].split(":")[0]) for d in reversed(dead)] == [
-        (True, "ResponseError"),
-        (False, "unreadable entry"),
+    dead = DeadEntries(client, settings)
+    listed = dead.listing()
+    assert [(d["id"] == broken, d["reason"].split(":")[0], d["matches"]) for d in reversed(listed)] == [
+        (True, "ResponseError", 1),
+        (False, "unreadable entry", None),
     ]
-    assert "WRONGTYPE" in dead[-1]["reason"] and "t-broken" in dead[-1]["keys"]  # enough to apply it by hand
-    assert client.xlen(keys.outbox) == 0
+    assert "WRONGTYPE" in listed[-1]["reason"] and client.xlen(keys.outbox) == 0
+    # Fixed by hand, the refused entry is replayed and applied; the hand-written one cannot be staged again.
+    client.delete(keys.matched("t-broken"))
+    assert dead.replay_all() == [broken] and dead.count() == 1 and not dead.replay(broken)
+    assert FanOut(client, settings).drain() == 1
+    assert event_articles(client, settings, "t-broken") == ["a1"]
 
 
 def test_the_fan_out_thread_applies_what_is_staged_while_it_waits(outbox: tuple[MatchLog, redis.Redis, Settings]) -> None:
@@ -112,7 +118,30 @@ def test_the_outbox_gauges_say_how_much_waits_and_since_when(outbox: tuple[Match
     match_log.stage([Match({"id": "t1"}, doc(1), 0)], MATCHED_AT)
     time.sleep(0.5)
     match_log.stage([Match({"id": "t1"}, doc(2), 0)], MATCHED_AT)
-    client.lpush(TopicKeys(settings).outbox_dead, "{}")
+    client.hset(TopicKeys(settings).outbox_dead, "1-0", "{}")
     gauges = {family.name: family.samples[0].value for family in OutboxCollector(client, settings).collect()}
     assert gauges["newsroom_topic_outbox_entries"] == 2 and gauges["newsroom_topic_outbox_dead_letters"] == 1
     assert 0.5 <= gauges["newsroom_topic_outbox_oldest_seconds"] < 30
+
+
+def test_newsctl_lists_and_replays_dead_batches(
+    outbox: tuple[MatchLog, redis.Redis, Settings], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from services.cli import main as cli
+    from services.cli import matches as cli_matches
+
+    match_log, client, settings = outbox
+    monkeypatch.setattr(cli_matches, "get_settings", lambda: settings)
+    keys = TopicKeys(settings)
+    client.set(keys.matched("t1"), "not a sorted set")
+    refused = match_log.stage([Match({"id": "t1"}, doc(1), 0), Match({"id": "t1"}, doc(2), 0)], MATCHED_AT)
+    FanOut(client, settings).drain()
+    assert cli.main(["matches", "dead"]) == 0
+    listing = capsys.readouterr().out
+    assert "1 dead batches of topic matches" in listing and f"{refused}  " in listing and "matches=2  ResponseError" in listing
+    assert cli.main(["matches", "replay", "nope"]) == 1
+    client.delete(keys.matched("t1"))
+    assert cli.main(["matches", "replay", "--all"]) == 0
+    assert cli.main(["matches", "dead", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == {"total": 0, "items": []}
+    assert FanOut(client, settings).drain() == 1 and event_articles(client, settings, "t1") == ["a1", "a2"]

@@ -24,7 +24,7 @@ COLLECTORS = (
     "shared/es/snapshot_metrics.py",
     "shared/consumer/progress.py",
     "shared/webhooks/metrics.py",
-    "shared/topics/fan_out.py",
+    "shared/topics/outbox.py",
 )
 
 
