@@ -5,8 +5,8 @@ batch, and goes on; the outbox's fan-out (shared/topics/fan_out.py) applies each
 every (topic, article) match the script adds the article to the topic's matched set (NX: an article already matched,
 a redelivered batch or a near-duplicate counted under its original's id, changes nothing); a new one becomes an event
 on the topic's stream (the SSE backlog, trimmed to about TOPIC_EVENTS_BACKLOG) and, when the topic has a webhook, a
-delivery due now (shared/webhooks/). The script deletes its entry from the outbox first and does nothing if it was
-gone: an entry is applied whole, once, or not yet, whichever process dies when (docs/adr/0035).
+delivery due now (shared/webhooks/). The script does nothing if its entry is gone from the outbox, and deletes it
+when done: an entry is applied once, or not yet, whichever process dies when (docs/adr/0035).
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from shared.topics.keys import TopicKeys, WebhookKeys
 # ARGV: the outbox entry's id, backlog, matched max, now (s), now (ms), matched at (JSON), articles, topics, matches
 # ("article topic ...", each numbered from 1), then per article: article key, summary (JSON), accepted (ms); per
 # topic: id, webhook URL (JSON; '' without one). Returns the number of new matches, or -1 when the entry was gone
-# (another fan-out applied it).
+# (another fan-out applied it). The entry is deleted last: Redis does not undo a script that fails half-way, and an
+# entry that failed must stay in the outbox until the fan-out has put it in the dead list.
 _RECORD = """
-if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then
+if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then
   return -1
 end
 local backlog, matched_max, now, now_ms, matched_at = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
@@ -73,6 +74,7 @@ if delivered then -- one wake for the batch: the deliverer takes whatever is due
   redis.call('LPUSH', KEYS[4], '1')
   redis.call('LTRIM', KEYS[4], 0, 999)
 end
+redis.call('XDEL', KEYS[1], ARGV[1])
 return added
 """
 
@@ -147,7 +149,7 @@ class MatchLog:
 
 def as_text(value: Any) -> str:
     """A Redis answer as str, whether the client decodes answers or not."""
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
 def _field(fields: Any, name: str) -> str:

@@ -77,15 +77,18 @@ def test_an_entry_the_script_refuses_is_dead_lettered_and_the_next_ones_applied(
     match_log, client, settings = outbox
     keys = TopicKeys(settings)
     client.set(keys.matched("t-broken"), "not a sorted set")  # the script's ZADD on it fails: WRONGTYPE
-    broken = match_log.stage([Match({"id": "t-broken"}, doc(1), 0)], MATCHED_AT)
+    broken = match_log.stage([Match({"id": "t-fine"}, doc(3), 0), Match({"id": "t-broken"}, doc(1), 0)], MATCHED_AT)
+    with pytest.raises(redis.ResponseError):  # half applied (Redis undoes nothing), the entry is still there
+        match_log.apply(broken, client.xrange(keys.outbox, broken, broken)[0][1])
+    assert client.xlen(keys.outbox) == 1 and event_articles(client, settings, "t-fine") == ["a3"]
     client.xadd(keys.outbox, {"written": "by hand"})  # no fields the indexer writes
     match_log.stage([Match({"id": "t-fine"}, doc(2), 0)], MATCHED_AT)
     assert FanOut(client, settings).drain() == 1
-    assert event_articles(client, settings, "t-fine") == ["a2"]
+    assert event_articles(client, settings, "t-fine") == ["a3", "a2"]
     dead = DeadEntries(client, settings)
     listed = dead.listing()
     assert [(d["id"] == broken, d["reason"].split(":")[0], d["matches"]) for d in reversed(listed)] == [
-        (True, "ResponseError", 1),
+        (True, "ResponseError", 2),
         (False, "unreadable entry", None),
     ]
     assert "WRONGTYPE" in listed[-1]["reason"] and client.xlen(keys.outbox) == 0
