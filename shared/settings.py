@@ -286,6 +286,14 @@ class Settings(BaseSettings):
         description="Topics verified by one search (each a named clause) when the indexer checks a batch's candidates; "
         "a batch's groups go in one msearch. Larger groups mean fewer searches, but more clauses in one query.",
     )
+    topic_batch_wait_s: float = Field(
+        0.5,
+        ge=0,
+        description="With topics saved, the longest an article waits for its batch to fill before the indexer writes it "
+        "(INDEX_BATCH_WAIT_S without topics; never shorter than it): a batch's matching has costs of its own whatever its "
+        "size (the refresh that makes it readable, each candidate topic's clause), shared by more articles in a larger "
+        "batch (docs/adr/0036-larger-batches-with-topics.md).",
+    )
     topic_match_after_refresh: bool = Field(
         False,
         description="With topics saved, the indexer's bulk write waits for the index's scheduled refresh (refresh=wait_for) "

@@ -12,12 +12,17 @@ task instance, bound to the event loop of the consumer that existed then; after 
 builds a new consumer and calls `Strategy` again, but the old timer never fires and is never replaced, so
 the batch that is not full waits forever (clokep/celery-batches#107, fixed upstream by #108, not in a
 release yet; pinned to 0.11 in infra/local/constraints.txt). Drop the override once a release carries it.
+
+And it lets a batch wait longer than the flush timer's tick when the task says so (`batch_wait_s`: the indexer with
+topics saved, docs/adr/0036): celery-batches writes whatever is buffered at every tick; here a tick leaves a batch
+that is neither full nor old enough.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -43,6 +48,8 @@ def _requeue(requests: Collection[Request]) -> None:
 class SettledBatches(Batches):
     """A `Batches` task whose run must return True for its batch to be acknowledged."""
 
+    _oldest: float | None  # when the oldest message buffered now arrived (monotonic)
+
     def Strategy(self, task: Batches, app: Celery, consumer: Consumer) -> Callable[..., None]:
         # Called on every consumer (re)start: forget the timer of the previous consumer's event loop, so the
         # next message arms one on this consumer's (see the module docstring). Buffered requests stay buffered
@@ -55,6 +62,8 @@ class SettledBatches(Batches):
         buffer_message = super().Strategy(task, app, consumer)
 
         def on_message(message: Any, *args: Any, **kwargs: Any) -> None:
+            if self._oldest is None:
+                self._oldest = time.monotonic()
             buffer_message(message, *args, **kwargs)
             if (message.headers or {}).get("eta"):
                 self._prefetch_for_countdown(consumer, message.headers.get("id"))
@@ -79,6 +88,20 @@ class SettledBatches(Batches):
     def __init__(self) -> None:
         super().__init__()
         self._raised: dict[str, Any] = {}  # task id -> the consumer QoS raised for its countdown
+        self._oldest = None
+
+    def batch_wait_s(self) -> float:
+        """The longest a message may wait for its batch to fill now; the task's module may say longer than the flush
+        timer's tick (`flush_interval`), as the indexer does with topics saved."""
+        return float(self.flush_interval)
+
+    def _do_flush(self) -> None:
+        # The flush timer ticks every `flush_interval`; a tick leaves a batch that is neither full nor has waited its
+        # longer wait (a message is written at most `batch_wait_s` after it arrived: a tick comes within one more tick).
+        held = holds(self._oldest, self._buffer.qsize(), self.flush_every, self.batch_wait_s(), float(self.flush_interval))
+        if not held:
+            self._oldest = None
+            super()._do_flush()
 
     def flush(self, requests: Collection[Request]) -> Any:
         requests = list(requests)
@@ -101,3 +124,11 @@ class SettledBatches(Batches):
             _requeue(requests)
 
         return self._pool.apply_async(apply_batches_task, (self, simple, 0, None), callback=on_return, error_callback=on_error)
+
+
+def holds(oldest: float | None, buffered: int, full: int, wait_s: float, tick_s: float, now: float | None = None) -> bool:
+    """Whether a flush should leave the buffer as it is: a wait longer than the tick, a batch not full, and its oldest
+    message younger than the wait less one tick (the next tick then still comes within the wait)."""
+    if oldest is None or wait_s <= tick_s or buffered >= full:
+        return False
+    return (time.monotonic() if now is None else now) - oldest < wait_s - tick_s

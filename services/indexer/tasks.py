@@ -82,6 +82,12 @@ def start_fan_out(**_: Any) -> None:
     FanOut(redis_client(), settings).start()
 
 
+def batch_wait_s(_task: SettledBatches) -> float:
+    """A batch waits longer with topics saved (TOPIC_BATCH_WAIT_S): its matching's costs are shared by more articles."""
+    with_topics = max(settings.topic_batch_wait_s, settings.index_batch_wait_s)
+    return with_topics if topic_step().has_topics() else settings.index_batch_wait_s
+
+
 @app.task(
     name=INDEX_TASK,
     base=SettledBatches,
@@ -89,6 +95,7 @@ def start_fan_out(**_: Any) -> None:
     acks_late=True,
     flush_every=MESSAGES_PER_BULK,
     flush_interval=settings.index_batch_wait_s,
+    batch_wait_s=batch_wait_s,
 )
 def index_articles(self: SettledBatches, requests: list[SimpleRequest]) -> bool:
     items = [Item(r.id, message) for r in requests for message in handed_over(r.args)]

@@ -69,13 +69,18 @@ class TopicStep:
         log.warning("a node cannot match in the engine (%.200s): this batch matched by msearch", missing)
         self._in_engine = None if self.settings.topic_verify == "auto" else self._in_engine
 
+    def has_topics(self) -> bool:
+        """Whether there are topics to match, by the matcher last built (no request: cheap enough for every flush tick);
+        False until the first batch built one."""
+        built = self._matcher
+        return built is not None and bool(built.topics)
+
     def waits_for_refresh(self) -> bool:
         """Whether the bulk write should wait for the engine's scheduled refresh (refresh=wait_for), so that the batch
         is readable for matching without a refresh of its own (ADR 0034): with TOPIC_MATCH_AFTER_REFRESH, when there
         are topics to match. Judged by the matcher last built, without a request, so a batch that just missed a change
         of topics waits, or is refreshed, needlessly once."""
-        built = self._matcher
-        return self.settings.topic_match_after_refresh and built is not None and bool(built.topics)
+        return self.settings.topic_match_after_refresh and self.has_topics()
 
     def run(self, es: Elasticsearch, written: list[Item], documents: dict[str, dict[str, Any]], searchable: bool = False) -> int:
         """Match the written articles (`searchable`: the bulk write waited until a refresh made them searchable) and

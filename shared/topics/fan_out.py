@@ -2,9 +2,9 @@
 
 A thread of every indexer process (services/indexer/tasks.py starts it when the worker is ready). Several may run:
 the script does nothing if its entry is gone and deletes it when done (one script: nothing runs between), so each
-entry is applied once, by whichever fan-out reaches it first. An entry the script refuses for what it holds (a key of the wrong type, a
-field that is not what the indexer writes) would hold every entry behind it forever: it goes to the outbox's dead
-list with the reason, and the fan-out goes on. Redis unreachable or refusing writes for a while is not the entry's
+entry is applied once, by whichever fan-out reaches it first. An entry the script refuses for what it holds (a key of
+the wrong type, a field that is not what the indexer writes) would hold every entry behind it forever: it goes to the
+outbox's dead list with the reason, and the fan-out goes on. Redis unreachable or refusing writes for a while is not the entry's
 fault: the fan-out waits and tries the same entry again.
 """
 
