@@ -1,5 +1,5 @@
-"""The indexer's topic step (services/indexer/topics.py) on the real node and Redis: a written batch is matched, its new
-match recorded, and where its time went is told step by step on the indexer's /metrics."""
+"""The indexer's topic step (services/indexer/topics.py) on the real node and Redis: a written batch is matched, its
+match staged in the outbox, and where its time went is told step by step on the indexer's /metrics."""
 
 from __future__ import annotations
 
