@@ -17,6 +17,11 @@ import redis
 from shared.settings import Settings, get_settings
 
 
+def as_text(value: Any, errors: str = "strict") -> str:
+    """A Redis answer as str, whether the client decodes answers or not."""
+    return value.decode(errors=errors) if isinstance(value, bytes) else str(value)
+
+
 def options(settings: Settings | None = None) -> dict[str, Any]:
     """The timeouts as redis-py (and kombu's transport, and the limits library) take them."""
     settings = settings or get_settings()

@@ -13,6 +13,7 @@ from shared.delivery.inflight import InFlight
 from shared.delivery.retry import version_of
 from shared.delivery.status import StatusStore, now_iso
 from shared.observability.metrics import DEAD_LETTERED, reason_class
+from shared.redis_client import as_text
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class DeadLetters:
         return int(self.redis.zcard(self.order_key))
 
     def ids(self) -> list[str]:
-        return [i.decode() if isinstance(i, bytes) else str(i) for i in self.redis.zrange(self.order_key, 0, -1)]
+        return [as_text(i) for i in self.redis.zrange(self.order_key, 0, -1)]
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest `limit` records, newest first, without their payloads."""

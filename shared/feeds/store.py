@@ -17,6 +17,7 @@ from redis.lock import Lock
 
 from shared.articles.ids import canonical_url
 from shared.delivery.status import now_iso
+from shared.redis_client import as_text
 from shared.settings import Settings, get_settings
 
 
@@ -93,7 +94,7 @@ class FeedStore:
 
     def due(self, now: float, limit: int = 500) -> list[str]:
         ids = self.redis.zrangebyscore(self.due_key, "-inf", now, start=0, num=limit)
-        return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+        return [as_text(i) for i in ids]
 
     def lock(self, fid: str, ttl_s: float) -> Lock:
         return self.redis.lock(self.settings.redis_key("feeds", "lock", fid), timeout=ttl_s, blocking=False)

@@ -20,9 +20,10 @@ import redis
 from prometheus_client import Counter, Histogram
 
 from shared.observability.metrics import LATENCY_BUCKETS, TOPIC_MATCHES
+from shared.redis_client import as_text
 from shared.settings import Settings
 from shared.topics.keys import TopicKeys
-from shared.topics.notify import MatchLog, as_text
+from shared.topics.notify import MatchLog
 
 log = logging.getLogger(__name__)
 ENTRIES_PER_READ = 16  # entries read from the outbox at a time: each is applied by its own script call
@@ -75,7 +76,8 @@ class FanOut:
 
     def _dead(self, entry_id: str, fields: Any, reason: str) -> int:
         log.error("outbox entry %s refused (%s): moved to the outbox's dead list", entry_id, reason[:300])
-        record: dict[str, Any] = {as_text(name): as_text(value) for name, value in fields.items()}
+        # Whatever the entry holds, even bytes that are not UTF-8, is kept: the dead list must take any entry.
+        record: dict[str, Any] = {as_text(k, "replace"): as_text(v, "replace") for k, v in fields.items()}
         record |= {"reason": reason[:1000], "dead_ms": int(time.time() * 1000)}
         pipe = self.client.pipeline(transaction=True)
         pipe.hset(self.keys.outbox_dead, entry_id, json.dumps(record))

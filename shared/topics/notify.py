@@ -18,6 +18,7 @@ from typing import Any
 
 import redis
 
+from shared.redis_client import as_text
 from shared.settings import Settings
 from shared.topics.keys import TopicKeys, WebhookKeys
 
@@ -145,11 +146,6 @@ class MatchLog:
         entries: Any = self.client.xrange(self.topics.outbox, entry_id, entry_id)
         fields = entries[0][1]
         return self.apply(entry_id, fields) or 0
-
-
-def as_text(value: Any) -> str:
-    """A Redis answer as str, whether the client decodes answers or not."""
-    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
 def _field(fields: Any, name: str) -> str:

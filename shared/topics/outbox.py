@@ -9,7 +9,6 @@ match twice. `newsctl matches dead|replay` (services/cli/matches.py) are its com
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,9 +17,11 @@ import redis
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from shared.observability.cached_reading import CachedReading
+from shared.redis_client import as_text
 from shared.settings import Settings
 from shared.topics.keys import TopicKeys
-from shared.topics.notify import ENTRY_FIELDS, as_text
+from shared.topics.notify import ENTRY_FIELDS
 
 CACHE_S = 5.0  # the outbox's gauges are read from Redis at most this often
 # KEYS: dead list, outbox. ARGV: entry id, its record as read (replayed only if unchanged), then each field and value.
@@ -88,20 +89,10 @@ class OutboxCollector(Collector):
 
     def __init__(self, client: redis.Redis, settings: Settings) -> None:
         self.client, self.keys = client, TopicKeys(settings)
-        self._lock = threading.Lock()
-        self._read_at = 0.0
-        self._cached: tuple[int, float, int] | None = None
+        self._reading = CachedReading(self._from_redis, CACHE_S)
 
     def read(self) -> tuple[int, float, int] | None:
-        with self._lock:
-            if self._cached is None or time.monotonic() - self._read_at > CACHE_S:
-                try:
-                    self._cached = self._from_redis()
-                except redis.RedisError:
-                    self._cached = None  # Redis away: newsroom_dependency_up says so; no stale numbers
-                    return None
-                self._read_at = time.monotonic()
-            return self._cached
+        return self._reading.get()
 
     def _from_redis(self) -> tuple[int, float, int]:
         pipe = self.client.pipeline(transaction=False)

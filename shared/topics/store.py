@@ -14,6 +14,7 @@ from typing import Any
 import redis
 
 from shared.delivery.status import now_iso
+from shared.redis_client import as_text
 from shared.settings import Settings, get_settings
 from shared.topics.keys import TopicKeys
 from shared.webhooks.signing import new_secret
@@ -80,7 +81,7 @@ class TopicStore:
         return record
 
     def owned(self, owner: str | None) -> list[dict[str, Any]]:
-        ids = sorted(i.decode() if isinstance(i, bytes) else str(i) for i in self.redis.smembers(self.keys.owner(owner)))
+        ids = sorted(as_text(i) for i in self.redis.smembers(self.keys.owner(owner)))
         raws = self.redis.hmget(self.keys.records, ids) if ids else []
         records = [json.loads(raw) for raw in raws if raw]
         return sorted((r for r in records if r.get("owner") == owner), key=lambda r: (r["created_at"], r["id"]))

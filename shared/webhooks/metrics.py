@@ -6,8 +6,6 @@ Redis at scrape time (at most every CACHE_S), so they are right whichever delive
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import redis
@@ -15,6 +13,7 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from shared.observability.cached_reading import CachedReading
 from shared.settings import Settings
 from shared.topics.keys import WebhookKeys
 from shared.webhooks.endpoints import backlog
@@ -43,20 +42,13 @@ class WebhookCollector(Collector):
 
     def __init__(self, client: redis.Redis, settings: Settings) -> None:
         self.redis, self.settings = client, settings
-        self._lock = threading.Lock()
-        self._read_at = 0.0
-        self._cached: tuple[dict[str, int], int] | None = None
+        self._reading = CachedReading(self._from_redis, CACHE_S)
+
+    def _from_redis(self) -> tuple[dict[str, int], int]:
+        return backlog(self.redis, self.settings), int(self.redis.hlen(WebhookKeys(self.settings).dead))
 
     def read(self) -> tuple[dict[str, int], int] | None:
-        with self._lock:
-            if self._cached is None or time.monotonic() - self._read_at > CACHE_S:
-                try:
-                    self._cached = (backlog(self.redis, self.settings), int(self.redis.hlen(WebhookKeys(self.settings).dead)))
-                except redis.RedisError:
-                    self._cached = None  # Redis away: newsroom_dependency_up says so; no stale numbers
-                    return None
-                self._read_at = time.monotonic()
-            return self._cached
+        return self._reading.get()
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         reading = self.read()

@@ -25,6 +25,7 @@ from typing import Any
 
 import redis
 
+from shared.redis_client import as_text
 from shared.settings import Settings
 from shared.topics.keys import WebhookKeys
 
@@ -108,11 +109,11 @@ class Outbox:
         flat = self._claim(keys=[self.keys.due, self.keys.deliveries], args=[now, lease, limit])
         claimed = []
         for raw_id, raw in zip(flat[::2], flat[1::2], strict=True):
-            delivery_id = _text(raw_id)
+            delivery_id = as_text(raw_id)
             try:
                 record = json.loads(raw)
             except ValueError:
-                record = {"id": delivery_id, "unreadable": _text(raw)[:200]}
+                record = {"id": delivery_id, "unreadable": as_text(raw)[:200]}
             claimed.append(Delivery(delivery_id, record, lease))
         return claimed
 
@@ -159,7 +160,7 @@ class Outbox:
             except ValueError:
                 record = {"reason": "unreadable record"}
             body = record.pop("body", "")
-            items.append({**record, "delivery_id": _text(raw_id), "body_bytes": len(str(body).encode())})
+            items.append({**record, "delivery_id": as_text(raw_id), "body_bytes": len(str(body).encode())})
         items.sort(key=lambda item: int(item.get("dead_ms") or 0), reverse=True)
         return items[: max(0, limit)]
 
@@ -181,8 +182,5 @@ class Outbox:
         return bool(self._replay(keys=keys, args=[delivery_id, raw, text, now or time.time()]))
 
     def replay_all(self, now: float | None = None) -> list[str]:
-        return [_text(delivery_id) for delivery_id in self.redis.hkeys(self.keys.dead) if self.replay(_text(delivery_id), now)]
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
+        ids = [as_text(delivery_id) for delivery_id in self.redis.hkeys(self.keys.dead)]
+        return [delivery_id for delivery_id in ids if self.replay(delivery_id, now)]
