@@ -17,6 +17,7 @@ import redis
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from shared.dead_records import newest_first, read_record
 from shared.observability.cached_reading import CachedReading
 from shared.redis_client import as_text
 from shared.settings import Settings
@@ -45,18 +46,17 @@ class DeadEntries:
         """Dead entries, newest first: id, reason, when, and how many matches each holds (not the matches)."""
         items = []
         for raw_id, raw in self.client.hgetall(self.keys.outbox_dead).items():
-            record = _record(raw)
+            record = read_record(raw)
             when, matches = record.get("dead_ms"), _matches(record.get("args"))
             items.append({"id": as_text(raw_id), "reason": record.get("reason"), "dead_ms": when, "matches": matches})
-        items.sort(key=lambda item: int(item.get("dead_ms") or 0), reverse=True)
-        return items[: max(0, limit)]
+        return newest_first(items, "id", limit)
 
     def replay(self, entry_id: str) -> bool:
         """Stage a dead entry again as it was; False if it is not in the dead list (or is not an entry to stage)."""
         raw = self.client.hget(self.keys.outbox_dead, entry_id)
         if raw is None:
             return False
-        record = _record(raw)
+        record = read_record(raw)
         if not all(name in record for name in ENTRY_FIELDS):
             return False  # not written by the indexer: nothing the fan-out could apply
         fields = [part for name in ENTRY_FIELDS for part in (name, record[name])]
@@ -64,14 +64,6 @@ class DeadEntries:
 
     def replay_all(self) -> list[str]:
         return [as_text(entry_id) for entry_id in self.client.hkeys(self.keys.outbox_dead) if self.replay(as_text(entry_id))]
-
-
-def _record(raw: Any) -> dict[str, Any]:
-    try:
-        record = json.loads(raw)
-    except ValueError:
-        return {"reason": "unreadable record"}
-    return record if isinstance(record, dict) else {"reason": "unreadable record"}
 
 
 def _matches(args_json: Any) -> int | None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import redis
 
+from shared.dead_records import newest_first, read_record
 from shared.redis_client import as_text
 from shared.settings import Settings
 from shared.topics.keys import WebhookKeys
@@ -155,14 +156,10 @@ class Outbox:
         """Dead-lettered deliveries, the newest first, without their bodies (`body_bytes` says how long each is)."""
         items = []
         for raw_id, raw in self.redis.hgetall(self.keys.dead).items():
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                record = {"reason": "unreadable record"}
+            record = read_record(raw)
             body = record.pop("body", "")
             items.append({**record, "delivery_id": as_text(raw_id), "body_bytes": len(str(body).encode())})
-        items.sort(key=lambda item: int(item.get("dead_ms") or 0), reverse=True)
-        return items[: max(0, limit)]
+        return newest_first(items, "delivery_id", limit)
 
     def dead_count(self) -> int:
         return int(self.redis.hlen(self.keys.dead))
