@@ -80,7 +80,7 @@ class FeedStore:
 
     def all(self) -> list[dict[str, Any]]:
         records = [json.loads(raw) for raw in self.redis.hvals(self.records_key)]
-        return [self.public(r) for r in sorted(records, key=lambda r: r["created_at"])]
+        return [self.public(r) for r in sorted(records, key=lambda r: (r["created_at"], r["id"]))]
 
     def delete(self, fid: str) -> bool:
         pipe = self.redis.pipeline(transaction=True)
