@@ -4,8 +4,8 @@ The services' and consumers' clients (`connect`), the Celery broker's connection
 (`options`) wait the same time for Redis: one that stops answering is noticed within REDIS_TIMEOUT_S everywhere, and
 each caller does what it does when Redis is away (the ingest service answers 503, a task is requeued, a rate limit
 counts in memory). Only a client that sends blocking commands waits longer, by exactly its longest block
-(`blocking_s`: the search service's topic event streams block on XREAD); the broker's BRPOP asks Redis to answer
-within a second, and a backup's BGSAVE returns at once and is then polled.
+(`blocking_s`: the search service's topic event streams and the indexer's matches fan-out block on XREAD); the
+broker's BRPOP asks Redis to answer within a second, and a backup's BGSAVE returns at once and is then polled.
 """
 
 from __future__ import annotations

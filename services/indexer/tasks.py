@@ -79,7 +79,7 @@ def topic_step() -> TopicStep:
 def start_fan_out(**_: Any) -> None:
     """Once the worker consumes: the matches outbox's fan-out, a thread of this process, and the outbox's gauges."""
     REGISTRY.register(OutboxCollector(redis_client(), settings))
-    FanOut(redis_client(), settings).start()
+    FanOut.connected(settings).start()
 
 
 def batch_wait_s(_task: SettledBatches) -> float:

@@ -20,7 +20,7 @@ import redis
 from prometheus_client import Counter, Histogram
 
 from shared.observability.metrics import LATENCY_BUCKETS, TOPIC_MATCHES
-from shared.redis_client import as_text
+from shared.redis_client import as_text, connect
 from shared.settings import Settings
 from shared.topics.keys import TopicKeys
 from shared.topics.notify import MatchLog
@@ -45,6 +45,12 @@ class FanOut:
         self.client, self.keys = client, TopicKeys(settings)
         self.log = MatchLog(client, settings)
         self.stop = stop or threading.Event()
+
+    @classmethod
+    def connected(cls, settings: Settings) -> FanOut:
+        """A fan-out with a client of its own that waits out its blocking read (WAIT_MS) on top of REDIS_TIMEOUT_S:
+        with the system's client a timeout shorter than the block would fail every wait."""
+        return cls(connect(settings, blocking_s=WAIT_MS / 1000), settings)
 
     def drain(self) -> int:
         """Apply every entry in the outbox, oldest first: how many this fan-out applied."""

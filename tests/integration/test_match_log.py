@@ -7,6 +7,7 @@ to the outbox's dead list without holding up the entries behind it."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import uuid
@@ -156,12 +157,15 @@ def test_an_entry_the_script_refuses_is_dead_lettered_and_the_next_ones_applied(
     assert event_articles(client, settings, "t-broken") == ["a1"]
 
 
-def test_the_fan_out_thread_applies_what_is_staged_while_it_waits(log: tuple[MatchLog, redis.Redis, Settings]) -> None:
+def test_the_fan_out_thread_applies_what_is_staged_while_it_waits(
+    log: tuple[MatchLog, redis.Redis, Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its blocking read outlasts REDIS_TIMEOUT_S (here shorter than the block) without a failure."""
     match_log, client, settings = log
-    fan_out = FanOut(connect(settings, blocking_s=2), settings)
+    fan_out = FanOut.connected(settings.model_copy(update={"redis_timeout_s": 0.3}))
     thread = fan_out.start()
     try:
-        time.sleep(0.3)  # blocked on the empty outbox
+        time.sleep(1.5)  # blocked on the empty outbox, longer than the Redis timeout
         match_log.stage([Match({"id": "t1"}, doc(1), 0)], MATCHED_AT)
         deadline = time.monotonic() + 10
         while not event_articles(client, settings, "t1") and time.monotonic() < deadline:
@@ -171,6 +175,7 @@ def test_the_fan_out_thread_applies_what_is_staged_while_it_waits(log: tuple[Mat
         fan_out.stop.set()
         thread.join(5)
     assert not thread.is_alive()
+    assert not [r.getMessage() for r in caplog.records if r.name == "shared.topics.fan_out" and r.levelno >= logging.WARNING]
 
 
 def test_the_outbox_gauges_say_how_much_waits_and_since_when(log: tuple[MatchLog, redis.Redis, Settings]) -> None:
